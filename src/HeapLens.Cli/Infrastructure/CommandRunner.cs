@@ -1,0 +1,68 @@
+using HeapLens;
+
+namespace HeapLens.Cli.Infrastructure;
+
+/// <summary>
+/// Runs a command's body and turns every failure into one line on stderr and a non-zero exit code.
+/// Set HEAPLENS_DEBUG=1 to see the full exception of an unexpected failure.
+/// </summary>
+internal static class CommandRunner
+{
+    public const int UserErrorExitCode = 1;
+    public const int InternalErrorExitCode = 70;
+    public const int CancelledExitCode = 130;
+
+    public static async Task<int> RunAsync(Func<CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await body(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            return Report(e, cancellationToken);
+        }
+    }
+
+    public static int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e)
+        {
+            return Report(e, CancellationToken.None);
+        }
+    }
+
+    private static int Report(Exception e, CancellationToken cancellationToken)
+    {
+        switch (e)
+        {
+            case HeapLensException user:
+                WriteError(user.Message);
+                return UserErrorExitCode;
+            case OperationCanceledException when cancellationToken.IsCancellationRequested:
+                WriteError("cancelled");
+                return CancelledExitCode;
+            case IOException io:
+                WriteError(io.Message);
+                return UserErrorExitCode;
+            case UnauthorizedAccessException denied:
+                WriteError(denied.Message);
+                return UserErrorExitCode;
+            default:
+                WriteError($"internal error: {e.GetType().Name}: {e.Message}");
+                if (Environment.GetEnvironmentVariable("HEAPLENS_DEBUG") == "1")
+                    Console.Error.WriteLine(e);
+                return InternalErrorExitCode;
+        }
+    }
+
+    public static void WriteError(string message)
+    {
+        // One line, whatever the message holds.
+        Console.Error.WriteLine("heaplens: " + message.ReplaceLineEndings(" ").Trim());
+    }
+}

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace HeapLens.Cli.Infrastructure;
+
+internal enum OutputFormat { Text, Json }
+
+internal static class OutputFormatOption
+{
+    public static Option<OutputFormat> Create() => new("--format")
+    {
+        Description = "Output format: text (human-readable sizes) or json (exact bytes).",
+        DefaultValueFactory = _ => OutputFormat.Text,
+    };
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    public static void WriteJson<T>(T value) =>
+        Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
+}

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using Microsoft.Diagnostics.NETCore.Client;
+
+namespace HeapLens.Collection;
+
+/// <summary>A .NET process with a live diagnostics port.</summary>
+public sealed record DotNetProcess(int Id, string Name, string CommandLine);
+
+/// <summary>Finds .NET processes that can be attached to, by pid or by name.</summary>
+public static class ProcessLocator
+{
+    /// <summary>
+    /// Processes that publish a diagnostics port and are still running. Dead processes leave their
+    /// socket behind in the temp directory, so every published pid is checked for life.
+    /// </summary>
+    public static IReadOnlyList<DotNetProcess> List()
+    {
+        var result = new List<DotNetProcess>();
+        foreach (int pid in DiagnosticsClient.GetPublishedProcesses().Distinct().Order())
+        {
+            var process = TryDescribe(pid);
+            if (process is not null)
+                result.Add(process);
+        }
+        return result;
+    }
+
+    /// <summary>Resolves -p/-n to exactly one attachable process, or throws a one-line explanation.</summary>
+    public static DotNetProcess Resolve(int? processId, string? name)
+    {
+        if (processId is null == name is null)
+            throw new HeapLensException("give exactly one of --process-id (-p) or --name (-n)");
+        return processId is int pid ? ResolveId(pid) : ResolveName(name!);
+    }
+
+    private static DotNetProcess ResolveId(int pid)
+    {
+        var process = TryDescribe(pid)
+            ?? throw new HeapLensException($"no process with id {pid} is running");
+        if (!DiagnosticsClient.GetPublishedProcesses().Contains(pid))
+            throw new HeapLensException($"process {pid} ({process.Name}) is not a .NET process with a diagnostics port (see 'heaplens ps')");
+        return process;
+    }
+
+    private static DotNetProcess ResolveName(string name)
+    {
+        var matches = List()
+            .Where(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new HeapLensException($"no .NET process named '{name}' (see 'heaplens ps')"),
+            _ => throw new HeapLensException(
+                $"{matches.Count} .NET processes are named '{name}': " +
+                string.Join(", ", matches.Select(p => $"{p.Id} ({Shorten(p.CommandLine)})")) +
+                "; pick one with -p"),
+        };
+    }
+
+    public static bool IsAlive(int pid) => TryDescribe(pid) is not null;
+
+    private static DotNetProcess? TryDescribe(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            if (process.HasExited)
+                return null;
+            return new DotNetProcess(pid, NameOf(pid, process), CommandLineOf(pid));
+        }
+        catch (ArgumentException)
+        {
+            return null; // no such process
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // exited while we looked
+        }
+    }
+
+    /// <summary>
+    /// For an app started as `dotnet app.dll` the OS name is "dotnet"; the app's name is what the user
+    /// knows, so take it from the entry assembly on the command line.
+    /// </summary>
+    private static string NameOf(int pid, Process process)
+    {
+        string name = process.ProcessName;
+        if (name == "dotnet")
+        {
+            var args = CommandLineArguments(pid);
+            var dll = args.Skip(1).FirstOrDefault(a => a.EndsWith(".dll", StringComparison.OrdinalIgnoreCase));
+            if (dll is not null)
+                return Path.GetFileNameWithoutExtension(dll);
+        }
+        return name;
+    }
+
+    private static string CommandLineOf(int pid) => string.Join(' ', CommandLineArguments(pid));
+
+    private static string[] CommandLineArguments(int pid)
+    {
+        try
+        {
+            string path = $"/proc/{pid}/cmdline";
+            if (!File.Exists(path))
+                return [];
+            return File.ReadAllText(path).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// The runtime version, read from where libcoreclr is mapped (…/Microsoft.NETCore.App/10.0.12/libcoreclr.so).
+    /// Empty when it cannot be told (not Linux, or no permission).
+    /// </summary>
+    public static string RuntimeVersionOf(int pid)
+    {
+        try
+        {
+            foreach (string line in File.ReadLines($"/proc/{pid}/maps"))
+            {
+                int at = line.IndexOf("/libcoreclr.so", StringComparison.Ordinal);
+                if (at < 0)
+                    continue;
+                string directory = line[..at];
+                string version = directory[(directory.LastIndexOf('/') + 1)..];
+                return version;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return "";
+    }
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
+}

@@ -1,0 +1,115 @@
+namespace HeapLens.Snapshots;
+
+/// <summary>
+/// A live-object graph as a struct of arrays: node i is the i-th object of the heap walk.
+/// No object per node: 20 bytes per object (address, size, type, edge offset) plus 4 per reference.
+/// Edges are in CSR form: the targets of node i are EdgeTargets[EdgeStart[i] .. EdgeStart[i+1]).
+/// </summary>
+public sealed class HeapSnapshot
+{
+    public HeapSnapshot(
+        SnapshotMetadata metadata,
+        string[] typeNames,
+        ulong[] addresses,
+        uint[] sizes,
+        Dictionary<int, long>? hugeSizes,
+        int[] typeIndex,
+        int[] edgeStart,
+        int[] edgeTargets,
+        HeapRoots roots)
+    {
+        int n = addresses.Length;
+        if (sizes.Length != n || typeIndex.Length != n || edgeStart.Length != n + 1)
+            throw new ArgumentException("Node arrays disagree in length.");
+        if (edgeStart[n] != edgeTargets.Length)
+            throw new ArgumentException("Edge offsets disagree with the edge count.");
+        Metadata = metadata;
+        TypeNames = typeNames;
+        Addresses = addresses;
+        Sizes = sizes;
+        HugeSizes = hugeSizes ?? [];
+        TypeIndex = typeIndex;
+        EdgeStart = edgeStart;
+        EdgeTargets = edgeTargets;
+        Roots = roots;
+        TotalBytes = ComputeTotalBytes();
+    }
+
+    public SnapshotMetadata Metadata { get; }
+
+    /// <summary>Full runtime type names, indexed by <see cref="TypeIndex"/>.</summary>
+    public string[] TypeNames { get; }
+
+    public ulong[] Addresses { get; }
+
+    /// <summary>
+    /// Shallow sizes. An object of 4 GB or more (only possible with gcAllowVeryLargeObjects) stores
+    /// <see cref="uint.MaxValue"/> here and its real size in <see cref="HugeSizes"/>.
+    /// </summary>
+    public uint[] Sizes { get; }
+
+    public Dictionary<int, long> HugeSizes { get; }
+
+    public int[] TypeIndex { get; }
+
+    public int[] EdgeStart { get; }
+
+    public int[] EdgeTargets { get; }
+
+    public HeapRoots Roots { get; }
+
+    public int NodeCount => Addresses.Length;
+
+    public int EdgeCount => EdgeTargets.Length;
+
+    public long TotalBytes { get; }
+
+    public long SizeOf(int node)
+    {
+        uint size = Sizes[node];
+        return size == uint.MaxValue && HugeSizes.TryGetValue(node, out long huge) ? huge : size;
+    }
+
+    public string TypeNameOf(int node) => TypeNames[TypeIndex[node]];
+
+    public ReadOnlySpan<int> Successors(int node) =>
+        EdgeTargets.AsSpan(EdgeStart[node], EdgeStart[node + 1] - EdgeStart[node]);
+
+    private long ComputeTotalBytes()
+    {
+        long total = 0;
+        foreach (uint size in Sizes)
+            total += size;
+        foreach (var (node, size) in HugeSizes)
+            total += size - Sizes[node];
+        return total;
+    }
+}
+
+/// <summary>
+/// GC roots as parallel arrays: root r holds node Nodes[r], is of kind Kinds[r], and is named
+/// Names[NameIndex[r]] when NameIndex[r] >= 0 (for statics: "Namespace.Type.field").
+/// One object can be held by several roots.
+/// </summary>
+public sealed class HeapRoots
+{
+    public HeapRoots(int[] nodes, RootKind[] kinds, int[] nameIndex, string[] names)
+    {
+        if (kinds.Length != nodes.Length || nameIndex.Length != nodes.Length)
+            throw new ArgumentException("Root arrays disagree in length.");
+        Nodes = nodes;
+        Kinds = kinds;
+        NameIndex = nameIndex;
+        Names = names;
+    }
+
+    public static HeapRoots Empty { get; } = new([], [], [], []);
+
+    public int[] Nodes { get; }
+    public RootKind[] Kinds { get; }
+    public int[] NameIndex { get; }
+    public string[] Names { get; }
+    public int Count => Nodes.Length;
+
+    public string? NameOf(int root) => NameIndex[root] >= 0 ? Names[NameIndex[root]] : null;
+}
