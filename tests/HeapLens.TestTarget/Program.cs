@@ -1,1 +1,85 @@
-Console.WriteLine("placeholder");
+// A target process for integration tests: it builds exactly what it is told on stdin, answers "OK"
+// when done, and so the tests know what the heap holds. Commands:
+//   items N            Holder.s_items (List<Item>) gets N more Item objects (fixed size: 2 longs)
+//   chain N            Holder.s_chain becomes a linked list of N ChainNode objects
+//   arrays N SIZE      Holder.s_arrays (List<byte[]>) gets N more byte[SIZE]
+//   shared N           two Holder fields share one array of N Item objects (a diamond)
+//   garbage N          allocates N short-lived objects and drops them
+//   exit               ends the process
+using Fixture;
+
+Console.WriteLine($"READY {Environment.ProcessId}");
+string? line;
+while ((line = Console.ReadLine()) is not null)
+{
+    string[] words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    if (words.Length == 0)
+        continue;
+    switch (words[0])
+    {
+        case "items":
+            for (int i = 0, n = int.Parse(words[1]); i < n; i++)
+                Holder.s_items.Add(new Item(i, -i));
+            break;
+        case "chain":
+            ChainNode? head = null;
+            for (int i = 0, n = int.Parse(words[1]); i < n; i++)
+                head = new ChainNode(head);
+            Holder.s_chain = head;
+            break;
+        case "arrays":
+            for (int i = 0, n = int.Parse(words[1]), size = int.Parse(words[2]); i < n; i++)
+                Holder.s_arrays.Add(new byte[size]);
+            break;
+        case "shared":
+            var shared = new SharedItem[int.Parse(words[1])];
+            for (int i = 0; i < shared.Length; i++)
+                shared[i] = new SharedItem();
+            Holder.s_left = new SharedHolder(shared);
+            Holder.s_right = new SharedHolder(shared);
+            break;
+        case "garbage":
+            for (int i = 0, n = int.Parse(words[1]); i < n; i++)
+                GC.KeepAlive(new object[4]);
+            break;
+        case "exit":
+            return;
+        default:
+            Console.WriteLine($"ERROR unknown command {words[0]}");
+            continue;
+    }
+    Console.WriteLine($"OK {line}");
+}
+
+namespace Fixture
+{
+    public static class Holder
+    {
+        public static readonly List<Item> s_items = [];
+        public static ChainNode? s_chain;
+        public static readonly List<byte[]> s_arrays = [];
+        public static SharedHolder? s_left;
+        public static SharedHolder? s_right;
+    }
+
+    public sealed class Item(long a, long b)
+    {
+        public long A = a;
+        public long B = b;
+    }
+
+    public sealed class ChainNode(ChainNode? next)
+    {
+        public ChainNode? Next = next;
+    }
+
+    public sealed class SharedItem
+    {
+        public long Value;
+    }
+
+    public sealed class SharedHolder(SharedItem[] items)
+    {
+        public SharedItem[] Items = items;
+    }
+}

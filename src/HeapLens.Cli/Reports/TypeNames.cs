@@ -1,0 +1,6 @@
+namespace HeapLens.Cli.Reports;
+
+internal static class TypeNames
+{
+    public static string Pretty(string runtimeName) => runtimeName;
+}

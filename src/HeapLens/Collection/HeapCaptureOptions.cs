@@ -1,0 +1,13 @@
+namespace HeapLens.Collection;
+
+public sealed record HeapCaptureOptions
+{
+    /// <summary>The whole capture (GC, walk, stream) must end within this time.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Where the raw session stream is kept while it is parsed (it can take about 43 bytes per object).</summary>
+    public string TempDirectory { get; init; } = Path.GetTempPath();
+
+    /// <summary>The runtime's session buffer in MB; null sizes it from the target's memory.</summary>
+    public int? BufferMegabytes { get; init; }
+}

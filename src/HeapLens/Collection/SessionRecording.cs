@@ -1,0 +1,131 @@
+namespace HeapLens.Collection;
+
+/// <summary>
+/// Copies an EventPipe session's raw byte stream to a file as fast as it arrives, so that the runtime's
+/// buffers drain at disk speed whatever the consumer does; a parser reads the same file behind it
+/// through <see cref="OpenFollower"/>. This is what keeps a large heap walk from losing events: a
+/// slow parser reading straight from the session would let the runtime's buffers fill up and drop.
+/// </summary>
+internal sealed class SessionRecording : IAsyncDisposable
+{
+    private const int CopyBufferSize = 1 << 20;
+
+    private readonly Stream _source;
+    private readonly FileStream _file;
+    private readonly Task _copy;
+    private readonly SemaphoreSlim _dataArrived = new(0);
+    private long _bytesWritten;
+    private volatile bool _finished;
+
+    public SessionRecording(Stream source, string path)
+    {
+        _source = source;
+        Path = path;
+        // Unbuffered: every chunk goes straight to the OS so that the follower sees it at once.
+        _file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        _copy = Task.Run(CopyAsync);
+    }
+
+    public string Path { get; }
+
+    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
+
+    /// <summary>Set when the copy failed (e.g. disk full); the follower then ends and this is rethrown.</summary>
+    public Exception? Failure { get; private set; }
+
+    /// <summary>Completes when the session stream has ended (the session stopped or the target died).</summary>
+    public Task Completion => _copy;
+
+    private async Task CopyAsync()
+    {
+        var buffer = new byte[CopyBufferSize];
+        try
+        {
+            while (true)
+            {
+                int read;
+                try
+                {
+                    read = await _source.ReadAsync(buffer).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException)
+                {
+                    break; // a broken session stream (the target died) ends like a closed one
+                }
+                if (read == 0)
+                    break;
+                try
+                {
+                    await _file.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
+                }
+                catch (IOException e)
+                {
+                    Failure = e; // e.g. the disk is full: the capture must fail, not be truncated
+                    break;
+                }
+                Interlocked.Add(ref _bytesWritten, read);
+                _dataArrived.Release();
+            }
+        }
+        finally
+        {
+            _finished = true;
+            _dataArrived.Release();
+        }
+    }
+
+    /// <summary>A read-only stream over the file that waits for more data until the recording ends.</summary>
+    public Stream OpenFollower() => new Follower(this);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _copy.ConfigureAwait(false);
+        }
+        finally
+        {
+            await _file.DisposeAsync().ConfigureAwait(false);
+            _dataArrived.Dispose();
+        }
+    }
+
+    private sealed class Follower(SessionRecording recording) : Stream
+    {
+        private readonly FileStream _reader = new(recording.Path, FileMode.Open, FileAccess.Read,
+            FileShare.ReadWrite | FileShare.Delete, bufferSize: 1 << 16);
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            while (true)
+            {
+                // Read what has been written; the finished flag is checked before the read so that
+                // bytes written just before the end are never missed.
+                bool finished = recording._finished;
+                int read = _reader.Read(buffer);
+                if (read > 0 || finished)
+                    return read;
+                recording._dataArrived.Wait(TimeSpan.FromMilliseconds(50));
+            }
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _reader.Position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                _reader.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,414 @@
+using System.Text;
+using System.Text.Json;
+using HeapLens.Snapshots;
+
+namespace HeapLens.Formats.HeapSnap;
+
+/// <summary>
+/// The .heapsnap file: "HEAPSNAP", a version, then deflated, checksummed sections (metadata, type
+/// names, node arrays, edges, roots) and an END section. Written to a temporary file and renamed into
+/// place, so a reader never sees half a snapshot. Layout: docs/heapsnap-format.md.
+/// </summary>
+public static class HeapSnapFile
+{
+    public const int Version = 1;
+    private static ReadOnlySpan<byte> Magic => "HEAPSNAP"u8;
+    private const int ChunkValues = 1 << 16;
+
+    /// <summary>Whether the file starts like a .heapsnap (the content decides, not the name).</summary>
+    public static bool LooksLikeSnapshot(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            Span<byte> start = stackalloc byte[8];
+            return file.ReadAtLeast(start, 8, throwOnEndOfStream: false) == 8 && start.SequenceEqual(Magic);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    public static void Write(HeapSnapshot snapshot, string path)
+    {
+        string fullPath = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(fullPath)!;
+        if (!Directory.Exists(directory))
+            throw new HeapLensException($"cannot write {path}: directory {directory} does not exist");
+        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20))
+            {
+                WriteTo(snapshot, file);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            throw new HeapLensException($"cannot write {path}: {e.Message}");
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    private static void WriteTo(HeapSnapshot snapshot, Stream file)
+    {
+        file.Write(Magic);
+        Span<byte> version = stackalloc byte[8];
+        BitConverter.TryWriteBytes(version, Version);
+        file.Write(version); // version, then 4 reserved bytes
+
+        using (var section = new SectionWriter(file, SectionTag.Metadata))
+            section.Write(JsonSerializer.SerializeToUtf8Bytes(snapshot.Metadata));
+        using (var section = new SectionWriter(file, SectionTag.TypeNames))
+            section.Write(EncodeStrings(snapshot.TypeNames));
+        using (var section = new SectionWriter(file, SectionTag.Addresses))
+            WriteDeltas(section, snapshot.Addresses);
+        using (var section = new SectionWriter(file, SectionTag.Sizes))
+            section.Write<uint>(snapshot.Sizes);
+        using (var section = new SectionWriter(file, SectionTag.HugeSizes))
+            section.Write(EncodeHugeSizes(snapshot.HugeSizes));
+        using (var section = new SectionWriter(file, SectionTag.TypeIndex))
+            section.Write<int>(snapshot.TypeIndex);
+        using (var section = new SectionWriter(file, SectionTag.EdgeCounts))
+            WriteEdgeCounts(section, snapshot.EdgeStart);
+        using (var section = new SectionWriter(file, SectionTag.EdgeTargets))
+            WriteRelativeTargets(section, snapshot.EdgeStart, snapshot.EdgeTargets);
+        using (var section = new SectionWriter(file, SectionTag.Roots))
+            section.Write(EncodeRoots(snapshot.Roots));
+        using (new SectionWriter(file, SectionTag.End)) { }
+    }
+
+    public static HeapSnapshot Read(string path)
+    {
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new HeapLensException($"{path}: no such file");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new HeapLensException($"{path}: no such file");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new HeapLensException($"cannot read {path}: {e.Message}");
+        }
+        using (file)
+        {
+            if (file.Length == 0)
+                throw new HeapLensException($"{path} is empty");
+            Span<byte> header = stackalloc byte[16];
+            if (file.ReadAtLeast(header, 16, throwOnEndOfStream: false) < 16 || !header[..8].SequenceEqual(Magic))
+                throw new HeapLensException($"{path} is not a HeapLens snapshot (.heapsnap)");
+            int version = BitConverter.ToInt32(header[8..]);
+            if (version != Version)
+                throw new HeapLensException($"{path} is a version {version} snapshot; this HeapLens reads version {Version}");
+            try
+            {
+                return ReadSections(new SectionReader(file, path), path);
+            }
+            catch (IOException e)
+            {
+                throw new HeapLensException($"cannot read {path}: {e.Message}");
+            }
+        }
+    }
+
+    private static HeapSnapshot ReadSections(SectionReader reader, string path)
+    {
+        SnapshotMetadata? metadata = null;
+        string[]? typeNames = null;
+        ulong[]? addresses = null;
+        uint[]? sizes = null;
+        Dictionary<int, long>? hugeSizes = null;
+        int[]? typeIndex = null;
+        int[]? edgeStart = null;
+        int[]? edgeTargets = null;
+        HeapRoots? roots = null;
+
+        while (true)
+        {
+            var section = reader.Next();
+            if (section.Tag == SectionTag.End)
+                break;
+            if (section.Tag == SectionTag.Metadata)
+                metadata = DecodeMetadata(reader.ReadRemaining(), reader);
+            else if (section.Tag == SectionTag.TypeNames)
+                typeNames = DecodeStrings(reader.ReadRemaining(), reader);
+            else if (section.Tag == SectionTag.Addresses)
+                addresses = ReadDeltas(reader, section.RawLength / sizeof(ulong));
+            else if (section.Tag == SectionTag.Sizes)
+                sizes = reader.ReadArray<uint>(section.RawLength / sizeof(uint));
+            else if (section.Tag == SectionTag.HugeSizes)
+                hugeSizes = DecodeHugeSizes(reader.ReadRemaining());
+            else if (section.Tag == SectionTag.TypeIndex)
+                typeIndex = reader.ReadArray<int>(section.RawLength / sizeof(int));
+            else if (section.Tag == SectionTag.EdgeCounts)
+                edgeStart = ReadEdgeStarts(reader, section.RawLength / sizeof(int));
+            else if (section.Tag == SectionTag.EdgeTargets)
+                edgeTargets = reader.ReadArray<int>(section.RawLength / sizeof(int));
+            else if (section.Tag == SectionTag.Roots)
+                roots = DecodeRoots(reader.ReadRemaining(), reader);
+            else
+            {
+                reader.Skip();
+                continue;
+            }
+            reader.Finish();
+        }
+
+        if (metadata is null || typeNames is null || addresses is null || sizes is null || typeIndex is null
+            || edgeStart is null || edgeTargets is null || roots is null)
+            throw reader.Corrupt("a required section is missing");
+        Validate(reader, typeNames, addresses, sizes, typeIndex, edgeStart, edgeTargets, roots);
+        ResolveRelativeTargets(edgeStart, edgeTargets, reader);
+        return new HeapSnapshot(metadata, typeNames, addresses, sizes, hugeSizes, typeIndex, edgeStart, edgeTargets, roots);
+    }
+
+    /// <summary>Every index must point inside its array: a checksum can collide, an out-of-range index must never reach an analysis.</summary>
+    private static void Validate(SectionReader reader, string[] typeNames, ulong[] addresses, uint[] sizes, int[] typeIndex,
+        int[] edgeStart, int[] edgeTargets, HeapRoots roots)
+    {
+        int n = addresses.Length;
+        if (sizes.Length != n || typeIndex.Length != n || edgeStart.Length != n + 1 || edgeStart[n] != edgeTargets.Length)
+            throw reader.Corrupt("node and edge arrays disagree in length");
+        foreach (int type in typeIndex)
+            if ((uint)type >= (uint)typeNames.Length)
+                throw reader.Corrupt("a type index is out of range");
+        foreach (int node in roots.Nodes)
+            if ((uint)node >= (uint)n)
+                throw reader.Corrupt("a root is out of range");
+        foreach (int name in roots.NameIndex)
+            if (name < -1 || name >= roots.Names.Length)
+                throw reader.Corrupt("a root name is out of range");
+    }
+
+    // Addresses are nearly sorted, so their deltas are small numbers that deflate well.
+    private static void WriteDeltas(SectionWriter section, ulong[] values)
+    {
+        var chunk = new ulong[ChunkValues];
+        ulong previous = 0;
+        for (int start = 0; start < values.Length; start += ChunkValues)
+        {
+            int count = Math.Min(ChunkValues, values.Length - start);
+            for (int i = 0; i < count; i++)
+            {
+                ulong value = values[start + i];
+                chunk[i] = value - previous;
+                previous = value;
+            }
+            section.Write<ulong>(chunk.AsSpan(0, count));
+        }
+    }
+
+    private static ulong[] ReadDeltas(SectionReader reader, long count)
+    {
+        var values = reader.ReadArray<ulong>(count);
+        ulong running = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            running += values[i];
+            values[i] = running;
+        }
+        return values;
+    }
+
+    private static void WriteEdgeCounts(SectionWriter section, int[] edgeStart)
+    {
+        var chunk = new int[ChunkValues];
+        int nodes = edgeStart.Length - 1;
+        for (int start = 0; start < nodes; start += ChunkValues)
+        {
+            int count = Math.Min(ChunkValues, nodes - start);
+            for (int i = 0; i < count; i++)
+                chunk[i] = edgeStart[start + i + 1] - edgeStart[start + i];
+            section.Write<int>(chunk.AsSpan(0, count));
+        }
+    }
+
+    private static int[] ReadEdgeStarts(SectionReader reader, long nodeCount)
+    {
+        if (nodeCount >= Array.MaxLength)
+            throw reader.Corrupt("too many nodes");
+        var starts = new int[nodeCount + 1];
+        reader.Read<int>(starts.AsSpan(1));
+        long running = 0;
+        for (int i = 1; i < starts.Length; i++)
+        {
+            if (starts[i] < 0)
+                throw reader.Corrupt("a negative edge count");
+            running += starts[i];
+            if (running > int.MaxValue)
+                throw reader.Corrupt("too many edges");
+            starts[i] = (int)running;
+        }
+        return starts;
+    }
+
+    // Objects mostly point at objects allocated near them, so target - source is a small number.
+    private static void WriteRelativeTargets(SectionWriter section, int[] edgeStart, int[] edgeTargets)
+    {
+        var chunk = new int[ChunkValues];
+        int filled = 0;
+        for (int node = 0; node < edgeStart.Length - 1; node++)
+        {
+            for (int e = edgeStart[node]; e < edgeStart[node + 1]; e++)
+            {
+                chunk[filled++] = edgeTargets[e] - node;
+                if (filled == ChunkValues)
+                {
+                    section.Write<int>(chunk);
+                    filled = 0;
+                }
+            }
+        }
+        section.Write<int>(chunk.AsSpan(0, filled));
+    }
+
+    private static void ResolveRelativeTargets(int[] edgeStart, int[] edgeTargets, SectionReader reader)
+    {
+        int nodes = edgeStart.Length - 1;
+        for (int node = 0; node < nodes; node++)
+        {
+            for (int e = edgeStart[node]; e < edgeStart[node + 1]; e++)
+            {
+                int target = edgeTargets[e] + node;
+                if ((uint)target >= (uint)nodes)
+                    throw reader.Corrupt("an edge points outside the graph");
+                edgeTargets[e] = target;
+            }
+        }
+    }
+
+    private static byte[] EncodeStrings(IReadOnlyList<string> strings)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(strings.Count);
+            foreach (string s in strings)
+                writer.Write(s);
+        }
+        return buffer.ToArray();
+    }
+
+    private static string[] DecodeStrings(byte[] bytes, SectionReader reader) =>
+        Decode(bytes, reader, r => ReadStrings(r, reader));
+
+    private static string[] ReadStrings(BinaryReader r, SectionReader reader)
+    {
+        int count = r.ReadInt32();
+        if (count < 0)
+            throw reader.Corrupt("a negative string count");
+        var strings = new string[count];
+        for (int i = 0; i < count; i++)
+            strings[i] = r.ReadString();
+        return strings;
+    }
+
+    private static byte[] EncodeHugeSizes(Dictionary<int, long> hugeSizes)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer))
+        {
+            foreach (var (node, size) in hugeSizes.OrderBy(p => p.Key))
+            {
+                writer.Write(node);
+                writer.Write(size);
+            }
+        }
+        return buffer.ToArray();
+    }
+
+    private static Dictionary<int, long> DecodeHugeSizes(byte[] bytes)
+    {
+        var sizes = new Dictionary<int, long>();
+        for (int at = 0; at + 12 <= bytes.Length; at += 12)
+            sizes[BitConverter.ToInt32(bytes, at)] = BitConverter.ToInt64(bytes, at + 4);
+        return sizes;
+    }
+
+    private static byte[] EncodeRoots(HeapRoots roots)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(roots.Count);
+            for (int r = 0; r < roots.Count; r++)
+            {
+                writer.Write(roots.Nodes[r]);
+                writer.Write((byte)roots.Kinds[r]);
+                writer.Write(roots.NameIndex[r]);
+            }
+            writer.Write(roots.Names.Length);
+            foreach (string name in roots.Names)
+                writer.Write(name);
+        }
+        return buffer.ToArray();
+    }
+
+    private static HeapRoots DecodeRoots(byte[] bytes, SectionReader reader) => Decode(bytes, reader, r =>
+    {
+        int count = r.ReadInt32();
+        if (count < 0 || count > bytes.Length / 9)
+            throw reader.Corrupt("a bad root count");
+        var nodes = new int[count];
+        var kinds = new RootKind[count];
+        var nameIndex = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            nodes[i] = r.ReadInt32();
+            kinds[i] = (RootKind)r.ReadByte();
+            nameIndex[i] = r.ReadInt32();
+        }
+        return new HeapRoots(nodes, kinds, nameIndex, ReadStrings(r, reader));
+    });
+
+    private static SnapshotMetadata DecodeMetadata(byte[] bytes, SectionReader reader)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<SnapshotMetadata>(bytes) ?? throw reader.Corrupt("empty metadata");
+        }
+        catch (JsonException)
+        {
+            throw reader.Corrupt("unreadable metadata");
+        }
+    }
+
+    private static T Decode<T>(byte[] bytes, SectionReader reader, Func<BinaryReader, T> read)
+    {
+        try
+        {
+            using var r = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+            return read(r);
+        }
+        catch (Exception e) when (e is EndOfStreamException or FormatException or IOException or ArgumentException)
+        {
+            throw reader.Corrupt("a section's contents do not parse");
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+}

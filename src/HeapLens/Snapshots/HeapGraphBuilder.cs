@@ -1,0 +1,243 @@
+using HeapLens.Collections;
+
+namespace HeapLens.Snapshots;
+
+/// <summary>
+/// Accumulates a heap walk as it streams in (nodes, their edges in order, roots, type names) and turns
+/// it into a <see cref="HeapSnapshot"/>. Edges arrive as target addresses and belong to nodes in order:
+/// node i owns the next EdgeCount(i) edges. Storage is chunked so that nothing is copied while the walk
+/// streams, and chunks are released as they are turned into the final arrays.
+/// </summary>
+public sealed class HeapGraphBuilder
+{
+    private readonly ChunkedList<ulong> _addresses = new();
+    private readonly ChunkedList<uint> _sizes = new();
+    private readonly Dictionary<int, long> _hugeSizes = [];
+    private readonly ChunkedList<int> _typeIndex = new();
+    private readonly ChunkedList<int> _edgeCounts = new();
+    private readonly ChunkedList<ulong> _edgeTargets = new();
+    private readonly List<(ulong From, ulong To)> _dependentEdges = [];
+    private readonly List<PendingRoot> _roots = [];
+    private readonly Dictionary<ulong, int> _typeByRuntimeId = [];
+    private readonly List<string?> _typeNames = [];
+    private readonly Dictionary<string, int> _rootNameIndex = [];
+    private readonly List<string> _rootNames = [];
+    private readonly HashSet<ulong> _staticSlots = [];
+    private IReadOnlyDictionary<ulong, string> _staticNames = new Dictionary<ulong, string>();
+
+    public long NodeCount => _addresses.Count;
+
+    /// <summary>Sum of the edge counts the nodes announced.</summary>
+    public long ExpectedEdgeCount { get; private set; }
+
+    /// <summary>Edges actually received. Equal to <see cref="ExpectedEdgeCount"/> in a complete walk.</summary>
+    public long ReceivedEdgeCount => _edgeTargets.Count;
+
+    public void AddNode(ulong address, ulong size, ulong runtimeTypeId, int edgeCount)
+    {
+        int node = checked((int)_addresses.Count);
+        _addresses.Add(address);
+        if (size >= uint.MaxValue)
+        {
+            _sizes.Add(uint.MaxValue);
+            _hugeSizes[node] = (long)size;
+        }
+        else
+        {
+            _sizes.Add((uint)size);
+        }
+        _typeIndex.Add(TypeIndexOf(runtimeTypeId));
+        _edgeCounts.Add(edgeCount);
+        ExpectedEdgeCount += edgeCount;
+    }
+
+    public void AddEdge(ulong targetAddress) => _edgeTargets.Add(targetAddress);
+
+    /// <summary>A dependent handle (ConditionalWeakTable entry): the value lives as long as the key.</summary>
+    public void AddDependentEdge(ulong keyAddress, ulong valueAddress) => _dependentEdges.Add((keyAddress, valueAddress));
+
+    public void AddRoot(ulong address, RootKind kind, string? name = null) =>
+        _roots.Add(new PendingRoot(address, kind, name is null ? -1 : RootNameIndexOf(name), 0, null));
+
+    /// <summary>
+    /// A static field root. The walk gives the field's name and the address of its slot; the declaring
+    /// type is named later through <see cref="NameStaticSlots"/>.
+    /// </summary>
+    public void AddStaticRoot(ulong address, ulong slot, string fieldName)
+    {
+        _roots.Add(new PendingRoot(address, RootKind.Static, -1, slot, fieldName));
+        _staticSlots.Add(slot);
+    }
+
+    /// <summary>Slots of the static roots seen so far.</summary>
+    public IReadOnlySet<ulong> StaticSlots => _staticSlots;
+
+    /// <summary>Full names ("Namespace.Type.field") of static slots; slots left out keep the bare field name.</summary>
+    public void NameStaticSlots(IReadOnlyDictionary<ulong, string> names) => _staticNames = names;
+
+    public void SetTypeName(ulong runtimeTypeId, string name) => _typeNames[TypeIndexOf(runtimeTypeId)] = name;
+
+    public bool HasTypeName(ulong runtimeTypeId) =>
+        _typeByRuntimeId.TryGetValue(runtimeTypeId, out int index) && _typeNames[index] is not null;
+
+    public HeapSnapshot Build(SnapshotMetadata metadata)
+    {
+        string[] typeNames = TypeNames();
+        ulong[] addresses = _addresses.DrainToArray();
+        uint[] sizes = _sizes.DrainToArray();
+        int[] typeIndex = _typeIndex.DrainToArray();
+        var index = new AddressIndex(addresses);
+
+        var (edgeStart, edgeTargets, unresolved) = BuildEdges(addresses.Length, index);
+        var roots = BuildRoots(index);
+
+        return new HeapSnapshot(
+            metadata with { UnresolvedReferences = unresolved },
+            typeNames, addresses, sizes, _hugeSizes, typeIndex, edgeStart, edgeTargets, roots);
+    }
+
+    /// <summary>
+    /// Resolves target addresses to node indices (dropping references to objects the walk did not
+    /// report, such as frozen string literals), then lays out CSR arrays with the dependent-handle
+    /// edges merged in after each key's own references.
+    /// </summary>
+    private (int[] EdgeStart, int[] EdgeTargets, long Unresolved) BuildEdges(int nodeCount, AddressIndex index)
+    {
+        if (ReceivedEdgeCount != ExpectedEdgeCount)
+            throw new InvalidOperationException("The walk is incomplete: edges received differ from edges announced.");
+
+        // counts[i] starts as the announced edge count of node i and becomes its resolved edge count.
+        int[] counts = _edgeCounts.DrainToArray();
+        var resolved = new ChunkedList<int>();
+        long unresolved = 0;
+        int node = -1;
+        int leftInNode = 0;
+        _edgeTargets.Drain(targets =>
+        {
+            foreach (ulong target in targets)
+            {
+                while (leftInNode == 0)
+                {
+                    node++;
+                    leftInNode = counts[node];
+                    counts[node] = 0;
+                }
+                leftInNode--;
+                int targetNode = index.Find(target);
+                if (targetNode >= 0)
+                {
+                    resolved.Add(targetNode);
+                    counts[node]++;
+                }
+                else
+                {
+                    unresolved++;
+                }
+            }
+        });
+
+        var dependents = ResolveDependentEdges(index, ref unresolved);
+        var edgeStart = new int[nodeCount + 1];
+        long total = 0;
+        int d = 0;
+        for (int i = 0; i < nodeCount; i++)
+        {
+            edgeStart[i] = (int)total;
+            total += counts[i];
+            while (d < dependents.Length && dependents[d].From == i) { total++; d++; }
+            if (total > int.MaxValue)
+                throw new HeapLensException($"the heap has more than {int.MaxValue:N0} references, more than HeapLens supports");
+        }
+        edgeStart[nodeCount] = (int)total;
+
+        int[] edgeTargets;
+        if (dependents.Length == 0)
+        {
+            edgeTargets = resolved.DrainToArray();
+        }
+        else
+        {
+            edgeTargets = new int[total];
+            long from = 0;
+            int write = 0;
+            d = 0;
+            for (int i = 0; i < nodeCount; i++)
+            {
+                for (int k = 0; k < counts[i]; k++)
+                    edgeTargets[write++] = resolved[from++];
+                while (d < dependents.Length && dependents[d].From == i)
+                    edgeTargets[write++] = dependents[d++].To;
+            }
+        }
+        return (edgeStart, edgeTargets, unresolved);
+    }
+
+    private (int From, int To)[] ResolveDependentEdges(AddressIndex index, ref long unresolved)
+    {
+        var edges = new List<(int From, int To)>(_dependentEdges.Count);
+        foreach (var (from, to) in _dependentEdges)
+        {
+            int fromNode = index.Find(from);
+            int toNode = index.Find(to);
+            if (fromNode >= 0 && toNode >= 0)
+                edges.Add((fromNode, toNode));
+            else
+                unresolved++;
+        }
+        _dependentEdges.Clear();
+        edges.Sort();
+        return edges.ToArray();
+    }
+
+    private HeapRoots BuildRoots(AddressIndex index)
+    {
+        var nodes = new List<int>(_roots.Count);
+        var kinds = new List<RootKind>(_roots.Count);
+        var names = new List<int>(_roots.Count);
+        foreach (var root in _roots)
+        {
+            int node = index.Find(root.Address);
+            if (node < 0)
+                continue; // a root to an object outside the walked heap (e.g. frozen): nothing to hold
+            nodes.Add(node);
+            kinds.Add(root.Kind);
+            names.Add(root.FieldName is null
+                ? root.NameIndex
+                : RootNameIndexOf(_staticNames.GetValueOrDefault(root.Slot) ?? root.FieldName));
+        }
+        _roots.Clear();
+        return new HeapRoots(nodes.ToArray(), kinds.ToArray(), names.ToArray(), _rootNames.ToArray());
+    }
+
+    private string[] TypeNames()
+    {
+        var names = new string[_typeNames.Count];
+        foreach (var (runtimeId, index) in _typeByRuntimeId)
+            names[index] = _typeNames[index] ?? $"<unknown type 0x{runtimeId:x}>";
+        return names;
+    }
+
+    private int TypeIndexOf(ulong runtimeTypeId)
+    {
+        if (!_typeByRuntimeId.TryGetValue(runtimeTypeId, out int index))
+        {
+            index = _typeNames.Count;
+            _typeNames.Add(null);
+            _typeByRuntimeId.Add(runtimeTypeId, index);
+        }
+        return index;
+    }
+
+    private int RootNameIndexOf(string name)
+    {
+        if (!_rootNameIndex.TryGetValue(name, out int index))
+        {
+            index = _rootNames.Count;
+            _rootNames.Add(name);
+            _rootNameIndex.Add(name, index);
+        }
+        return index;
+    }
+
+    private readonly record struct PendingRoot(ulong Address, RootKind Kind, int NameIndex, ulong Slot, string? FieldName);
+}
