@@ -17,6 +17,7 @@ public static class Program
 
     private static IEnumerable<Command> Commands()
     {
+        yield return DemoCommand.Create();
         yield return PsCommand.Create();
         yield return SnapshotCommand.Create();
         yield return TopCommand.Create();

@@ -18,6 +18,9 @@ public static class ProcessLocator
         var result = new List<DotNetProcess>();
         foreach (int pid in DiagnosticsClient.GetPublishedProcesses().Distinct().Order())
         {
+            if (pid == Environment.ProcessId)
+                continue; // HeapLens itself
+
             var process = TryDescribe(pid);
             if (process is not null)
                 result.Add(process);

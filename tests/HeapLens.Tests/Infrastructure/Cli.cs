@@ -5,7 +5,7 @@ namespace HeapLens.Tests.Infrastructure;
 public sealed record CliResult(int ExitCode, string StandardOutput, string StandardError);
 
 /// <summary>Runs the real `heaplens` command (heaplens.dll next to the tests) as a child process.</summary>
-public static class Cli
+public static class HeapLensCli
 {
     public static CliResult Run(params string[] arguments) => RunIn(Directory.GetCurrentDirectory(), arguments);
 
