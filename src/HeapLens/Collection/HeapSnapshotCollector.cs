@@ -69,7 +69,7 @@ public static class HeapSnapshotCollector
         var client = new DiagnosticsClient(target.Id);
         string tracePath = Path.Combine(options.TempDirectory, $".heaplens-{target.Id}-{Guid.NewGuid():N}.nettrace");
         EventPipeSession session = StartSession(client, target, bufferMegabytes);
-        var builder = new HeapGraphBuilder();
+        using var builder = new HeapGraphBuilder();
         HeapWalkParser? parser = null;
         int eventsLost = 0;
         bool parsedToEnd = false;

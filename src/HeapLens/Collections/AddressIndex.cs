@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace HeapLens.Collections;
@@ -6,23 +5,20 @@ namespace HeapLens.Collections;
 /// <summary>
 /// Maps an object address to its node index. Open addressing with linear probing over an int
 /// table that stores node indices only (the addresses themselves stay in the snapshot's array),
-/// so it costs about 6 bytes per object instead of a Dictionary's ~24.
+/// sized at 1.25 slots per object: 5 bytes per object instead of a Dictionary's ~24.
 /// </summary>
 public sealed class AddressIndex
 {
     private readonly ulong[] _addresses;
     private readonly int[] _slots;
-    private readonly int _shift;
-    private readonly int _mask;
+    private readonly uint _capacity;
 
     public AddressIndex(ulong[] addresses)
     {
         _addresses = addresses;
-        int capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, addresses.Length + addresses.Length / 2));
-        _slots = new int[capacity];
+        _capacity = (uint)Math.Max(16, addresses.Length + addresses.Length / 4);
+        _slots = GC.AllocateUninitializedArray<int>((int)_capacity);
         Array.Fill(_slots, -1);
-        _mask = capacity - 1;
-        _shift = 64 - BitOperations.Log2((uint)capacity);
         for (int node = 0; node < addresses.Length; node++)
         {
             int slot = Slot(addresses[node]);
@@ -30,7 +26,7 @@ public sealed class AddressIndex
             {
                 if (_addresses[_slots[slot]] == addresses[node])
                     break; // a duplicate address keeps its first node
-                slot = (slot + 1) & _mask;
+                slot = Next(slot);
             }
             if (_slots[slot] < 0)
                 _slots[slot] = node;
@@ -47,11 +43,19 @@ public sealed class AddressIndex
             int node = _slots[slot];
             if (node < 0 || _addresses[node] == address)
                 return node;
-            slot = (slot + 1) & _mask;
+            slot = Next(slot);
         }
     }
 
-    // Fibonacci hashing; objects are 8-byte aligned so the low 3 bits carry nothing.
+    // Fibonacci hashing, then Lemire's multiply-shift to map onto any capacity (not only powers of
+    // two). Objects are 8-byte aligned, so the low 3 address bits carry nothing.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Slot(ulong address) => (int)(((address >> 3) * 0x9E3779B97F4A7C15UL) >> _shift);
+    private int Slot(ulong address)
+    {
+        uint hash = (uint)(((address >> 3) * 0x9E3779B97F4A7C15UL) >> 32);
+        return (int)(((ulong)hash * _capacity) >> 32);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Next(int slot) => slot + 1 == _capacity ? 0 : slot + 1;
 }

@@ -8,7 +8,7 @@ namespace HeapLens.Snapshots;
 /// node i owns the next EdgeCount(i) edges. Storage is chunked so that nothing is copied while the walk
 /// streams, and chunks are released as they are turned into the final arrays.
 /// </summary>
-public sealed class HeapGraphBuilder
+public sealed class HeapGraphBuilder : IDisposable
 {
     private readonly ChunkedList<ulong> _addresses = new();
     private readonly ChunkedList<uint> _sizes = new();
@@ -106,9 +106,14 @@ public sealed class HeapGraphBuilder
         if (ReceivedEdgeCount != ExpectedEdgeCount)
             throw new InvalidOperationException("The walk is incomplete: edges received differ from edges announced.");
 
-        // counts[i] starts as the announced edge count of node i and becomes its resolved edge count.
-        int[] counts = _edgeCounts.DrainToArray();
-        var resolved = new ChunkedList<int>();
+        // edgeStart first holds each node's announced edge count, then its resolved count, then
+        // (after a prefix sum in place) the CSR offsets; so no second per-node array is needed.
+        var edgeStart = new int[nodeCount + 1];
+        _edgeCounts.DrainInto(edgeStart);
+        // Resolved targets go straight into an array of the received length; only references to
+        // objects outside the walk (rare) make it shorter, and then it is trimmed once.
+        var resolved = GC.AllocateUninitializedArray<int>(checked((int)_edgeTargets.Count));
+        int resolvedCount = 0;
         long unresolved = 0;
         int node = -1;
         int leftInNode = 0;
@@ -119,15 +124,15 @@ public sealed class HeapGraphBuilder
                 while (leftInNode == 0)
                 {
                     node++;
-                    leftInNode = counts[node];
-                    counts[node] = 0;
+                    leftInNode = edgeStart[node];
+                    edgeStart[node] = 0;
                 }
                 leftInNode--;
                 int targetNode = index.Find(target);
                 if (targetNode >= 0)
                 {
-                    resolved.Add(targetNode);
-                    counts[node]++;
+                    resolved[resolvedCount++] = targetNode;
+                    edgeStart[node]++;
                 }
                 else
                 {
@@ -137,14 +142,14 @@ public sealed class HeapGraphBuilder
         });
 
         var dependents = ResolveDependentEdges(index, ref unresolved);
-        var edgeStart = new int[nodeCount + 1];
+        foreach (var (from, _) in dependents)
+            edgeStart[from]++;
         long total = 0;
-        int d = 0;
         for (int i = 0; i < nodeCount; i++)
         {
+            int count = edgeStart[i];
             edgeStart[i] = (int)total;
-            total += counts[i];
-            while (d < dependents.Length && dependents[d].From == i) { total++; d++; }
+            total += count;
             if (total > int.MaxValue)
                 throw new HeapLensException($"the heap has more than {int.MaxValue:N0} references, more than HeapLens supports");
         }
@@ -153,23 +158,38 @@ public sealed class HeapGraphBuilder
         int[] edgeTargets;
         if (dependents.Length == 0)
         {
-            edgeTargets = resolved.DrainToArray();
+            edgeTargets = resolvedCount == resolved.Length ? resolved : resolved[..resolvedCount];
         }
         else
         {
+            // Each key's own references first, then the values its dependent handles keep alive.
             edgeTargets = new int[total];
-            long from = 0;
-            int write = 0;
-            d = 0;
+            int from = 0;
+            int d = 0;
             for (int i = 0; i < nodeCount; i++)
             {
-                for (int k = 0; k < counts[i]; k++)
+                int write = edgeStart[i];
+                int end = edgeStart[i + 1];
+                int dependentCount = 0;
+                while (d + dependentCount < dependents.Length && dependents[d + dependentCount].From == i)
+                    dependentCount++;
+                while (write < end - dependentCount)
                     edgeTargets[write++] = resolved[from++];
-                while (d < dependents.Length && dependents[d].From == i)
+                for (; dependentCount > 0; dependentCount--)
                     edgeTargets[write++] = dependents[d++].To;
             }
         }
         return (edgeStart, edgeTargets, unresolved);
+    }
+
+    /// <summary>Frees the native chunks of an abandoned walk (a built one has freed them already).</summary>
+    public void Dispose()
+    {
+        _addresses.Dispose();
+        _sizes.Dispose();
+        _typeIndex.Dispose();
+        _edgeCounts.Dispose();
+        _edgeTargets.Dispose();
     }
 
     private (int From, int To)[] ResolveDependentEdges(AddressIndex index, ref long unresolved)
