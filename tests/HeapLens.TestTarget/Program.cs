@@ -5,6 +5,7 @@
 //   arrays N SIZE      Holder.s_arrays (List<byte[]>) gets N more byte[SIZE]
 //   shared N           two Holder fields share one array of N Item objects (a diamond)
 //   garbage N          allocates N short-lived objects and drops them
+//   cwt N              Holder.s_keys holds N Key objects; a ConditionalWeakTable attaches a Value to each
 //   exit               ends the process
 using Fixture;
 
@@ -38,6 +39,14 @@ while ((line = Console.ReadLine()) is not null)
             Holder.s_left = new SharedHolder(shared);
             Holder.s_right = new SharedHolder(shared);
             break;
+        case "cwt":
+            for (int i = 0, n = int.Parse(words[1]); i < n; i++)
+            {
+                var key = new Key();
+                Holder.s_keys.Add(key);
+                Holder.s_attached.Add(key, new Value());
+            }
+            break;
         case "garbage":
             for (int i = 0, n = int.Parse(words[1]); i < n; i++)
                 GC.KeepAlive(new object[4]);
@@ -60,6 +69,15 @@ namespace Fixture
         public static readonly List<byte[]> s_arrays = [];
         public static SharedHolder? s_left;
         public static SharedHolder? s_right;
+        public static readonly List<Key> s_keys = [];
+        public static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Key, Value> s_attached = new();
+    }
+
+    public sealed class Key;
+
+    public sealed class Value
+    {
+        public long Payload;
     }
 
     public sealed class Item(long a, long b)

@@ -95,6 +95,22 @@ public class SnapshotCaptureTests
     }
 
     [Fact]
+    public void Values_attached_through_a_conditional_weak_table_are_reachable_from_their_keys()
+    {
+        using var target = TargetProcess.StartTestTarget();
+        target.Send("cwt 1000");
+
+        var snapshot = Capture(target);
+
+        int keyType = Array.IndexOf(snapshot.TypeNames, "Fixture.Key");
+        int valueType = Array.IndexOf(snapshot.TypeNames, "Fixture.Value");
+        var keys = Enumerable.Range(0, snapshot.NodeCount).Where(n => snapshot.TypeIndex[n] == keyType).ToList();
+        Assert.Equal(1000, keys.Count);
+        // A Key has no fields: its only edge is the dependent handle's, to its Value.
+        Assert.All(keys, key => Assert.Equal(valueType, snapshot.TypeIndex[Assert.Single(snapshot.Successors(key).ToArray())]));
+    }
+
+    [Fact]
     public void Garbage_is_not_in_the_snapshot()
     {
         using var target = TargetProcess.StartTestTarget();

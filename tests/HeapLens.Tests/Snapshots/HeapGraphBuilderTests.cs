@@ -1,0 +1,91 @@
+using HeapLens.Formats.HeapSnap;
+using HeapLens.Snapshots;
+using HeapLens.Tests.Infrastructure;
+using Xunit;
+
+namespace HeapLens.Tests.Snapshots;
+
+public class HeapGraphBuilderTests
+{
+    private const ulong TypeA = 0x1000, TypeB = 0x2000;
+
+    [Fact]
+    public void Edges_belong_to_nodes_in_order_and_unknown_targets_are_dropped()
+    {
+        using var builder = new HeapGraphBuilder();
+        builder.SetTypeName(TypeA, "A");
+        builder.AddNode(0x100, 24, TypeA, 2);
+        builder.AddEdge(0x200);
+        builder.AddEdge(0x999); // not a walked object
+        builder.AddNode(0x200, 32, TypeB, 0);
+        builder.AddNode(0x300, 40, TypeA, 1);
+        builder.AddEdge(0x100);
+        builder.AddRoot(0x300, RootKind.StrongHandle);
+        builder.AddRoot(0x777, RootKind.Stack); // outside the heap: no root
+        builder.SetTypeName(TypeB, "B");
+
+        var snapshot = builder.Build(new SnapshotMetadata());
+
+        Assert.Equal(3, snapshot.NodeCount);
+        Assert.Equal([1], snapshot.Successors(0).ToArray());
+        Assert.Empty(snapshot.Successors(1).ToArray());
+        Assert.Equal([0], snapshot.Successors(2).ToArray());
+        Assert.Equal(1, snapshot.Metadata.UnresolvedReferences);
+        Assert.Equal(["A", "B"], snapshot.TypeNames);
+        Assert.Equal("B", snapshot.TypeNameOf(1));
+        Assert.Equal([2], snapshot.Roots.Nodes);
+        Assert.Equal(96, snapshot.TotalBytes);
+    }
+
+    [Fact]
+    public void Dependent_handles_become_edges_from_key_to_value_after_the_keys_own()
+    {
+        using var builder = new HeapGraphBuilder();
+        builder.AddNode(0x100, 24, TypeA, 1);
+        builder.AddEdge(0x300);
+        builder.AddNode(0x200, 24, TypeA, 0);
+        builder.AddNode(0x300, 24, TypeA, 0);
+        builder.AddDependentEdge(0x200, 0x100);
+        builder.AddDependentEdge(0x100, 0x200);
+
+        var snapshot = builder.Build(new SnapshotMetadata());
+
+        Assert.Equal([2, 1], snapshot.Successors(0).ToArray());
+        Assert.Equal([0], snapshot.Successors(1).ToArray());
+        Assert.Empty(snapshot.Successors(2).ToArray());
+    }
+
+    [Fact]
+    public void Objects_of_four_gigabytes_or_more_keep_their_size_through_the_file()
+    {
+        using var builder = new HeapGraphBuilder();
+        builder.SetTypeName(TypeA, "System.Byte[]");
+        builder.AddNode(0x100, 5UL << 30, TypeA, 0);
+        builder.AddNode(0x200, 24, TypeA, 0);
+        builder.AddStaticRoot(0x100, slot: 0x5000, "s_huge");
+        builder.NameStaticSlots(new Dictionary<ulong, string> { [0x5000] = "Holder.s_huge" });
+        var snapshot = builder.Build(new SnapshotMetadata { ProcessName = "synthetic" });
+        using var directory = new TempDirectory();
+        string path = directory.File("huge.heapsnap");
+
+        HeapSnapFile.Write(snapshot, path);
+        var loaded = HeapSnapFile.Read(path);
+
+        Assert.Equal(5L << 30, loaded.SizeOf(0));
+        Assert.Equal((5L << 30) + 24, loaded.TotalBytes);
+        Assert.Equal("Holder.s_huge", loaded.Roots.NameOf(0));
+        Assert.Equal(RootKind.Static, loaded.Roots.Kinds[0]);
+    }
+
+    [Fact]
+    public void A_static_whose_declaring_type_is_unknown_keeps_its_field_name()
+    {
+        using var builder = new HeapGraphBuilder();
+        builder.AddNode(0x100, 24, TypeA, 0);
+        builder.AddStaticRoot(0x100, slot: 0x5000, "s_field");
+
+        var snapshot = builder.Build(new SnapshotMetadata());
+
+        Assert.Equal("s_field", snapshot.Roots.NameOf(0));
+    }
+}
