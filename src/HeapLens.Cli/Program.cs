@@ -21,5 +21,8 @@ public static class Program
         yield return PsCommand.Create();
         yield return SnapshotCommand.Create();
         yield return TopCommand.Create();
+        yield return DominatorsCommand.Create();
+        yield return PathsCommand.Create();
+        yield return SuspectsCommand.Create();
     }
 }

@@ -37,7 +37,13 @@ internal static class DemoCommand
             console.WriteLine(SnapshotCommand.Summary(path, snapshot, clock.Elapsed));
             console.WriteLine();
 
-            TypeReport.Create(snapshot, TypeHistogram.Compute(snapshot), rows: 10).WriteText(console);
+            var tree = DominatorTree.Compute(snapshot);
+            TypeReport.Create(snapshot, RetainedByType.Compute(snapshot, tree), TypeOrder.Retained, rows: 10).WriteText(console);
+            console.WriteLine();
+            var suspects = SuspectsReport.Create(snapshot, tree);
+            foreach (var suspect in suspects.Suspects.Take(1))
+                foreach (string line in suspects.Describe(suspect))
+                    console.WriteLine(line);
             console.WriteLine();
             console.WriteLine($"Explore it further: heaplens top {path} -n 40");
             return 0;

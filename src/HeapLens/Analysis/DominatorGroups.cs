@@ -1,0 +1,90 @@
+using HeapLens.Snapshots;
+
+namespace HeapLens.Analysis;
+
+/// <summary>
+/// A row of the grouped dominator tree: the dominated children of one row that share a type are one
+/// row, so a dictionary holding a million arrays reads "1,000,000 x System.Byte[]", not a million rows.
+/// </summary>
+public sealed class DominatorGroup
+{
+    public required int TypeIndex { get; init; }
+    public required string TypeName { get; init; }
+    public required int Count { get; init; }
+    public required long RetainedBytes { get; init; }
+    public required long ShallowBytes { get; init; }
+    /// <summary>For a top row held directly by a GC root: how.</summary>
+    public RootLabel? Root { get; init; }
+    /// <summary>The object, when the row is a single object.</summary>
+    public ulong? Address { get; init; }
+    public List<DominatorGroup> Children { get; } = [];
+
+    internal int[] Members { get; init; } = [];
+}
+
+public static class DominatorGroups
+{
+    /// <summary>
+    /// The tree from the GC roots down to <paramref name="maxDepth"/> levels, rows below
+    /// <paramref name="minBytes"/> retained left out, biggest first. Built with an explicit work list
+    /// (no recursion), visiting only the rows it keeps and their children.
+    /// </summary>
+    public static IReadOnlyList<DominatorGroup> Build(HeapSnapshot snapshot, DominatorTree tree, RootLabels roots, int maxDepth, long minBytes)
+    {
+        var top = Group(snapshot, tree, tree.RootChildren, roots, minBytes);
+        var work = new Stack<(DominatorGroup Group, int Depth)>(top.Select(g => (g, 1)));
+        while (work.Count > 0)
+        {
+            var (group, depth) = work.Pop();
+            if (depth >= maxDepth)
+                continue;
+            var children = new List<int>();
+            foreach (int member in group.Members)
+                children.AddRange(tree.ChildrenOf(member).ToArray());
+            group.Children.AddRange(Group(snapshot, tree, children, roots: null, minBytes));
+            foreach (var child in group.Children)
+                work.Push((child, depth + 1));
+        }
+        return top;
+    }
+
+    private static List<DominatorGroup> Group(HeapSnapshot snapshot, DominatorTree tree, IEnumerable<int> nodes, RootLabels? roots, long minBytes)
+    {
+        // Rooted objects stay apart by root (two static dictionaries are two rows); the rest by type.
+        var groups = new Dictionary<(int Type, string? Root), List<int>>();
+        foreach (int node in nodes)
+        {
+            var key = (snapshot.TypeIndex[node], roots?.Of(node) is { Name: not null } label ? label.ToString() : null);
+            if (!groups.TryGetValue(key, out var members))
+                groups[key] = members = [];
+            members.Add(node);
+        }
+        var result = new List<DominatorGroup>();
+        foreach (var ((type, _), members) in groups)
+        {
+            long retained = 0, shallow = 0;
+            foreach (int node in members)
+            {
+                retained += tree.RetainedSize[node];
+                shallow += snapshot.SizeOf(node);
+            }
+            if (retained < minBytes)
+                continue;
+            result.Add(new DominatorGroup
+            {
+                TypeIndex = type,
+                TypeName = snapshot.TypeNames[type],
+                Count = members.Count,
+                RetainedBytes = retained,
+                ShallowBytes = shallow,
+                Root = members.Count == 1 ? roots?.Of(members[0]) : null,
+                Address = members.Count == 1 ? snapshot.Addresses[members[0]] : null,
+                Members = members.ToArray(),
+            });
+        }
+        result.Sort((a, b) => b.RetainedBytes != a.RetainedBytes
+            ? b.RetainedBytes.CompareTo(a.RetainedBytes)
+            : string.CompareOrdinal(a.TypeName, b.TypeName));
+        return result;
+    }
+}

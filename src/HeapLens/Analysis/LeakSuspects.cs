@@ -1,0 +1,128 @@
+using HeapLens.Snapshots;
+
+namespace HeapLens.Analysis;
+
+/// <summary>What an accumulation point holds: the biggest group of same-typed objects it dominates.</summary>
+public sealed record Accumulation(string TypeName, int Count, long Bytes);
+
+/// <summary>
+/// A leak suspect: an object (or a group of same-typed root objects) retaining a large share of the
+/// heap, the dominator chain from it down to where the memory accumulates, and what accumulates.
+/// </summary>
+public sealed record LeakSuspect(
+    RootLabel? Root,
+    IReadOnlyList<int> Chain,
+    long RetainedBytes,
+    Accumulation? Accumulates,
+    int GroupCount = 1)
+{
+    public int Suspect => Chain[0];
+    public int AccumulationPoint => Chain[^1];
+}
+
+/// <summary>
+/// Leak suspects the way Eclipse MAT finds them: objects retaining at least 10% of the heap; from
+/// each, follow the biggest dominated child while it keeps at least 70% of its parent's retained
+/// size: where that stops, the memory accumulates (a collection's array, typically).
+/// </summary>
+public static class LeakSuspects
+{
+    public const double SuspectShare = 0.10;
+    public const double AccumulationShare = 0.70;
+
+    public static IReadOnlyList<LeakSuspect> Find(HeapSnapshot snapshot, DominatorTree tree, RootLabels roots, ShortestPaths paths)
+    {
+        long heap = tree.ReachableBytes;
+        long threshold = (long)(heap * SuspectShare);
+        var suspects = new List<LeakSuspect>();
+        if (heap == 0)
+            return suspects;
+
+        // Anything retaining the threshold has every dominator above it retaining it too, so the
+        // candidates start among the objects the synthetic root dominates directly.
+        var candidates = new Stack<int>(tree.RootChildren.Where(n => tree.RetainedSize[n] >= threshold)
+            .OrderBy(n => tree.RetainedSize[n]));
+        var inSuspect = new HashSet<int>();
+        while (candidates.Count > 0)
+        {
+            int suspect = candidates.Pop();
+            var chain = DescendToAccumulation(tree, suspect);
+            int point = chain[^1];
+            inSuspect.Add(suspect);
+            suspects.Add(new LeakSuspect(RootOf(snapshot, roots, paths, suspect), chain, tree.RetainedSize[suspect],
+                BiggestGroup(snapshot, tree, point)));
+            // An accumulation point with several big children: each of those is a suspect of its own.
+            foreach (int child in tree.ChildrenOf(point))
+                if (tree.RetainedSize[child] >= threshold)
+                    candidates.Push(child);
+        }
+
+        suspects.AddRange(GroupSuspects(snapshot, tree, threshold, inSuspect));
+        suspects.Sort((a, b) => b.RetainedBytes.CompareTo(a.RetainedBytes));
+        return suspects;
+    }
+
+    private static List<int> DescendToAccumulation(DominatorTree tree, int node)
+    {
+        var chain = new List<int> { node };
+        while (true)
+        {
+            int biggest = -1;
+            foreach (int child in tree.ChildrenOf(node))
+                if (biggest < 0 || tree.RetainedSize[child] > tree.RetainedSize[biggest])
+                    biggest = child;
+            if (biggest < 0 || tree.RetainedSize[biggest] < AccumulationShare * tree.RetainedSize[node])
+                return chain;
+            chain.Add(biggest);
+            node = biggest;
+        }
+    }
+
+    private static Accumulation? BiggestGroup(HeapSnapshot snapshot, DominatorTree tree, int point)
+    {
+        var byType = new Dictionary<int, (int Count, long Bytes)>();
+        foreach (int child in tree.ChildrenOf(point))
+        {
+            int type = snapshot.TypeIndex[child];
+            var (count, bytes) = byType.GetValueOrDefault(type);
+            byType[type] = (count + 1, bytes + tree.RetainedSize[child]);
+        }
+        if (byType.Count == 0)
+            return null;
+        var (bestType, best) = byType.MaxBy(p => p.Value.Bytes);
+        return new Accumulation(snapshot.TypeNames[bestType], best.Count, best.Bytes);
+    }
+
+    /// <summary>Same-typed objects held straight from the roots that retain the threshold together, none alone.</summary>
+    private static IEnumerable<LeakSuspect> GroupSuspects(HeapSnapshot snapshot, DominatorTree tree, long threshold, HashSet<int> alreadySuspects)
+    {
+        var byType = new Dictionary<int, List<int>>();
+        foreach (int node in tree.RootChildren)
+        {
+            if (alreadySuspects.Contains(node))
+                continue;
+            int type = snapshot.TypeIndex[node];
+            if (!byType.TryGetValue(type, out var members))
+                byType[type] = members = [];
+            members.Add(node);
+        }
+        foreach (var (type, members) in byType)
+        {
+            long retained = members.Sum(n => tree.RetainedSize[n]);
+            if (members.Count > 1 && retained >= threshold)
+            {
+                var biggest = members.MaxBy(n => tree.RetainedSize[n]);
+                yield return new LeakSuspect(null, [biggest], retained,
+                    new Accumulation(snapshot.TypeNames[type], members.Count, retained), members.Count);
+            }
+        }
+    }
+
+    private static RootLabel? RootOf(HeapSnapshot snapshot, RootLabels roots, ShortestPaths paths, int node)
+    {
+        if (roots.Of(node) is { } direct)
+            return direct;
+        int root = paths.RootOf(node);
+        return root < 0 ? null : new RootLabel(snapshot.Roots.Kinds[root], snapshot.Roots.NameOf(root));
+    }
+}

@@ -1,0 +1,76 @@
+using HeapLens.Snapshots;
+
+namespace HeapLens.Analysis;
+
+/// <summary>
+/// Shortest reference paths from the GC roots, by one breadth-first search from every root that
+/// keeps objects alive (weak handles do not). Iterative, two ints per object.
+/// </summary>
+public sealed class ShortestPaths
+{
+    private const int NotReached = -2;
+    private const int IsRoot = -1;
+
+    private readonly int[] _parent;
+    private readonly int[] _rootOf;
+
+    private ShortestPaths(int[] parent, int[] rootOf)
+    {
+        _parent = parent;
+        _rootOf = rootOf;
+    }
+
+    public static ShortestPaths Compute(HeapSnapshot snapshot)
+    {
+        int n = snapshot.NodeCount;
+        var parent = new int[n];
+        Array.Fill(parent, NotReached);
+        var rootOf = new int[n]; // the root each path starts from, valid where parent != NotReached
+        var queue = new int[n];
+        int head = 0, tail = 0;
+        var roots = snapshot.Roots;
+        // Statics first, so that among equally short paths the one from a named field wins.
+        foreach (int r in Enumerable.Range(0, roots.Count).OrderBy(r => roots.Kinds[r] == RootKind.Static ? 0 : 1))
+        {
+            int node = roots.Nodes[r];
+            if (!roots.Kinds[r].KeepsAlive() || parent[node] != NotReached)
+                continue;
+            parent[node] = IsRoot;
+            rootOf[node] = r;
+            queue[tail++] = node;
+        }
+        int[] edgeStart = snapshot.EdgeStart;
+        int[] targets = snapshot.EdgeTargets;
+        while (head < tail)
+        {
+            int node = queue[head++];
+            for (int e = edgeStart[node]; e < edgeStart[node + 1]; e++)
+            {
+                int next = targets[e];
+                if (parent[next] != NotReached)
+                    continue;
+                parent[next] = node;
+                rootOf[next] = rootOf[node];
+                queue[tail++] = next;
+            }
+        }
+        return new ShortestPaths(parent, rootOf);
+    }
+
+    public bool IsReachable(int node) => _parent[node] != NotReached;
+
+    /// <summary>The root index (into the snapshot's roots) the shortest path to the node starts from.</summary>
+    public int RootOf(int node) => IsReachable(node) ? _rootOf[node] : -1;
+
+    /// <summary>The objects from the rooted one down to <paramref name="node"/>; empty if no strong root reaches it.</summary>
+    public IReadOnlyList<int> PathTo(int node)
+    {
+        if (!IsReachable(node))
+            return [];
+        var path = new List<int>();
+        for (int at = node; at != IsRoot; at = _parent[at])
+            path.Add(at);
+        path.Reverse();
+        return path;
+    }
+}
