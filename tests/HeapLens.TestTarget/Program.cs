@@ -16,52 +16,84 @@ while ((line = Console.ReadLine()) is not null)
     string[] words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
     if (words.Length == 0)
         continue;
-    switch (words[0])
+    if (words[0] == "exit")
+        return;
+    if (!Commands.Run(words))
     {
-        case "items":
-            for (int i = 0, n = int.Parse(words[1]); i < n; i++)
-                Holder.s_items.Add(new Item(i, -i));
-            break;
-        case "chain":
-            ChainNode? head = null;
-            for (int i = 0, n = int.Parse(words[1]); i < n; i++)
-                head = new ChainNode(head);
-            Holder.s_chain = head;
-            break;
-        case "arrays":
-            for (int i = 0, n = int.Parse(words[1]), size = int.Parse(words[2]); i < n; i++)
-                Holder.s_arrays.Add(new byte[size]);
-            break;
-        case "shared":
-            var shared = new SharedItem[int.Parse(words[1])];
-            for (int i = 0; i < shared.Length; i++)
-                shared[i] = new SharedItem();
-            Holder.s_left = new SharedHolder(shared);
-            Holder.s_right = new SharedHolder(shared);
-            break;
-        case "cwt":
-            for (int i = 0, n = int.Parse(words[1]); i < n; i++)
-            {
-                var key = new Key();
-                Holder.s_keys.Add(key);
-                Holder.s_attached.Add(key, new Value());
-            }
-            break;
-        case "garbage":
-            for (int i = 0, n = int.Parse(words[1]); i < n; i++)
-                GC.KeepAlive(new object[4]);
-            break;
-        case "exit":
-            return;
-        default:
-            Console.WriteLine($"ERROR unknown command {words[0]}");
-            continue;
+        Console.WriteLine($"ERROR unknown command {words[0]}");
+        continue;
     }
     Console.WriteLine($"OK {line}");
 }
 
 namespace Fixture
 {
+    /// <summary>
+    /// Each command builds its objects in a method of its own that has returned before the snapshot:
+    /// a local still on the stack would be a root of its own and change who retains what.
+    /// </summary>
+    public static class Commands
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        public static bool Run(string[] words)
+        {
+            switch (words[0])
+            {
+                case "items":
+                    for (int i = 0, n = int.Parse(words[1]); i < n; i++)
+                        Holder.s_items.Add(new Item(i, -i));
+                    return true;
+                case "chain":
+                    Chain(int.Parse(words[1]));
+                    return true;
+                case "arrays":
+                    for (int i = 0, n = int.Parse(words[1]), size = int.Parse(words[2]); i < n; i++)
+                        Holder.s_arrays.Add(new byte[size]);
+                    return true;
+                case "shared":
+                    Shared(int.Parse(words[1]));
+                    return true;
+                case "cwt":
+                    for (int i = 0, n = int.Parse(words[1]); i < n; i++)
+                        Attach();
+                    return true;
+                case "garbage":
+                    for (int i = 0, n = int.Parse(words[1]); i < n; i++)
+                        GC.KeepAlive(new object[4]);
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void Chain(int length)
+        {
+            ChainNode? head = null;
+            for (int i = 0; i < length; i++)
+                head = new ChainNode(head);
+            Holder.s_chain = head;
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void Shared(int count)
+        {
+            var shared = new SharedItem[count];
+            for (int i = 0; i < shared.Length; i++)
+                shared[i] = new SharedItem();
+            Holder.s_left = new SharedHolder(shared);
+            Holder.s_right = new SharedHolder(shared);
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void Attach()
+        {
+            var key = new Key();
+            Holder.s_keys.Add(key);
+            Holder.s_attached.Add(key, new Value());
+        }
+    }
+
     public static class Holder
     {
         public static readonly List<Item> s_items = [];

@@ -86,6 +86,7 @@ public sealed class HeapGraphBuilder : IDisposable
         ulong[] addresses = _addresses.DrainToArray();
         uint[] sizes = _sizes.DrainToArray();
         int[] typeIndex = _typeIndex.DrainToArray();
+        typeNames = MergeTypesOfTheSameName(typeNames, typeIndex);
         var index = new AddressIndex(addresses);
 
         var (edgeStart, edgeTargets, unresolved) = BuildEdges(addresses.Length, index);
@@ -227,6 +228,33 @@ public sealed class HeapGraphBuilder : IDisposable
         }
         _roots.Clear();
         return new HeapRoots(nodes.ToArray(), kinds.ToArray(), names.ToArray(), _rootNames.ToArray());
+    }
+
+    /// <summary>
+    /// The runtime names nested types without their declaring type ("&lt;&gt;c", "Entry[...]"), so
+    /// distinct runtime types can share a name. Reports, diffs and lookups go by name, so such
+    /// types become one.
+    /// </summary>
+    private static string[] MergeTypesOfTheSameName(string[] typeNames, int[] typeIndex)
+    {
+        var first = new Dictionary<string, int>(typeNames.Length, StringComparer.Ordinal);
+        var remap = new int[typeNames.Length];
+        var merged = new List<string>(typeNames.Length);
+        for (int t = 0; t < typeNames.Length; t++)
+        {
+            if (!first.TryGetValue(typeNames[t], out int target))
+            {
+                target = merged.Count;
+                merged.Add(typeNames[t]);
+                first.Add(typeNames[t], target);
+            }
+            remap[t] = target;
+        }
+        if (merged.Count == typeNames.Length)
+            return typeNames;
+        for (int node = 0; node < typeIndex.Length; node++)
+            typeIndex[node] = remap[typeIndex[node]];
+        return merged.ToArray();
     }
 
     private string[] TypeNames()
