@@ -24,5 +24,6 @@ public static class Program
         yield return DominatorsCommand.Create();
         yield return PathsCommand.Create();
         yield return SuspectsCommand.Create();
+        yield return DiffCommand.Create();
     }
 }

@@ -62,7 +62,7 @@ public static class LeakSuspects
         return suspects;
     }
 
-    private static List<int> DescendToAccumulation(DominatorTree tree, int node)
+    internal static List<int> DescendToAccumulation(DominatorTree tree, int node)
     {
         var chain = new List<int> { node };
         while (true)
@@ -78,7 +78,7 @@ public static class LeakSuspects
         }
     }
 
-    private static Accumulation? BiggestGroup(HeapSnapshot snapshot, DominatorTree tree, int point)
+    internal static Accumulation? BiggestGroup(HeapSnapshot snapshot, DominatorTree tree, int point)
     {
         var byType = new Dictionary<int, (int Count, long Bytes)>();
         foreach (int child in tree.ChildrenOf(point))

@@ -1,0 +1,92 @@
+using HeapLens.Snapshots;
+
+namespace HeapLens.Analysis;
+
+/// <summary>
+/// Memory grouped by what holds it: each object the GC roots dominate directly, named by its root
+/// (a static field by name; other roots by kind) and type, with the dominator chain down to where
+/// its memory accumulates and what accumulates there. Such a signature survives between snapshots
+/// where addresses do not.
+/// </summary>
+public sealed record Retainer(
+    string Signature,
+    RootLabel? Root,
+    string TypeName,
+    int Objects,
+    long RetainedBytes,
+    IReadOnlyList<string> Chain,
+    Accumulation? Accumulates);
+
+public static class Retainers
+{
+    public static IReadOnlyList<Retainer> Compute(HeapSnapshot snapshot, DominatorTree tree)
+    {
+        var labels = new RootLabels(snapshot);
+        var paths = ShortestPaths.Compute(snapshot);
+        var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var rootOfGroup = new Dictionary<string, RootLabel?>(StringComparer.Ordinal);
+        foreach (int node in tree.RootChildren)
+        {
+            RootLabel? root = labels.Of(node) ?? RootVia(snapshot, paths, node);
+            // Named roots (statics) are told apart by name; unnamed ones (stack, handles) by kind.
+            string signature = $"{root?.ToString() ?? "unrooted"} | {snapshot.TypeNameOf(node)}";
+            if (!groups.TryGetValue(signature, out var members))
+            {
+                groups[signature] = members = [];
+                rootOfGroup[signature] = root;
+            }
+            members.Add(node);
+        }
+
+        var result = new List<Retainer>(groups.Count);
+        foreach (var (signature, members) in groups)
+        {
+            long retained = 0;
+            foreach (int node in members)
+                retained += tree.RetainedSize[node];
+            int biggest = members.MaxBy(n => tree.RetainedSize[n]);
+            var chain = LeakSuspects.DescendToAccumulation(tree, biggest);
+            result.Add(new Retainer(
+                signature,
+                rootOfGroup[signature],
+                snapshot.TypeNameOf(biggest),
+                members.Count,
+                retained,
+                chain.Select(snapshot.TypeNameOf).ToList(),
+                members.Count == 1 ? LeakSuspects.BiggestGroup(snapshot, tree, chain[^1]) : null));
+        }
+        return result;
+    }
+
+    private static RootLabel? RootVia(HeapSnapshot snapshot, ShortestPaths paths, int node)
+    {
+        int root = paths.RootOf(node);
+        return root < 0 ? null : new RootLabel(snapshot.Roots.Kinds[root], null);
+    }
+}
+
+/// <summary>A retainer in two snapshots.</summary>
+public sealed record RetainerChange(Retainer? Base, Retainer? New)
+{
+    public string Signature => (New ?? Base)!.Signature;
+    public long DeltaRetainedBytes => (New?.RetainedBytes ?? 0) - (Base?.RetainedBytes ?? 0);
+
+    /// <summary>Growth of what accumulates, when both sides accumulate the same type.</summary>
+    public long? DeltaAccumulated =>
+        New?.Accumulates is { } n && (Base?.Accumulates is null || Base.Accumulates.TypeName == n.TypeName)
+            ? n.Count - (Base?.Accumulates?.Count ?? 0)
+            : null;
+}
+
+public static class RetainerDiff
+{
+    public static IReadOnlyList<RetainerChange> Compute(IReadOnlyList<Retainer> baseRetainers, IReadOnlyList<Retainer> newRetainers)
+    {
+        var byName = new Dictionary<string, (Retainer? Base, Retainer? New)>(StringComparer.Ordinal);
+        foreach (var r in baseRetainers)
+            byName[r.Signature] = (r, null);
+        foreach (var r in newRetainers)
+            byName[r.Signature] = (byName.GetValueOrDefault(r.Signature).Base, r);
+        return byName.Values.Select(p => new RetainerChange(p.Base, p.New)).ToList();
+    }
+}
