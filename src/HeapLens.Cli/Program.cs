@@ -12,7 +12,9 @@ public static class Program
         // source, analysis and view it wires together.
         foreach (var command in Commands())
             root.Subcommands.Add(command);
-        return root.Parse(args).Invoke();
+        int exitCode = root.Parse(args).Invoke();
+        Infrastructure.Terminal.Flush();
+        return exitCode;
     }
 
     private static IEnumerable<Command> Commands()

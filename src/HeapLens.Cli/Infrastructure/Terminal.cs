@@ -8,13 +8,18 @@ namespace HeapLens.Cli.Infrastructure;
 /// </summary>
 internal static class Terminal
 {
+    private static readonly TrailingSpaceTrimmer Trimmer = new(Console.Out);
+
     public static IAnsiConsole Out { get; } = CreateOut();
+
+    /// <summary>Writes out a report's last line if it did not end with a newline.</summary>
+    public static void Flush() => Trimmer.Flush();
 
     private static IAnsiConsole CreateOut()
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(Console.Out),
+            Out = new AnsiConsoleOutput(Trimmer),
             Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
             ColorSystem = Console.IsOutputRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
         });
