@@ -25,7 +25,7 @@ internal static class Terminal
         });
         // A pipe or file has no width; do not wrap reports at 80 columns there.
         if (Console.IsOutputRedirected)
-            console.Profile.Width = 240;
+            console.Profile.Width = 4096;
         return console;
     }
 
