@@ -134,7 +134,7 @@ internal sealed class SectionReader(Stream file, string path)
         {
             if (_left == 0)
                 return 0;
-            int read = inner.Read(buffer[..(int)Math.Min(buffer.Length, _left)]);
+            int read = inner.ReadAtLeast(buffer[..(int)Math.Min(buffer.Length, _left)], 1, throwOnEndOfStream: false);
             if (read == 0)
                 throw owner.Truncated();
             _hash.Append(buffer[..read]);
