@@ -22,6 +22,7 @@ public static class Program
         yield return DemoCommand.Create();
         yield return PsCommand.Create();
         yield return SnapshotCommand.Create();
+        yield return InfoCommand.Create();
         yield return TopCommand.Create();
         yield return DominatorsCommand.Create();
         yield return PathsCommand.Create();

@@ -37,6 +37,13 @@ public class SnapshotCliTests
         Assert.True(total >= 300_000L * 32 + 50L * 100_000);
         Assert.True(json.RootElement.GetProperty("totalObjects").GetInt64() > 300_000);
 
+        var info = HeapLensCli.Run("info", file, "--format", "json");
+        Assert.Equal(0, info.ExitCode);
+        using var infoJson = JsonDocument.Parse(info.StandardOutput);
+        Assert.Equal(json.RootElement.GetProperty("totalObjects").GetInt64(), infoJson.RootElement.GetProperty("objects").GetInt64());
+        Assert.Equal(target.Id, infoJson.RootElement.GetProperty("metadata").GetProperty("processId").GetInt32());
+        Assert.Equal(new FileInfo(file).Length, infoJson.RootElement.GetProperty("fileBytes").GetInt64());
+
         var text = HeapLensCli.Run("top", file);
         Assert.Equal(0, text.ExitCode);
         Assert.Contains("Fixture.Item", text.StandardOutput);
