@@ -11,18 +11,14 @@ internal static class DiffCommand
 {
     public static Command Create()
     {
-        var baseFile = new Argument<string>("base") { Description = "The earlier snapshot (.heapsnap)." };
-        var newFile = new Argument<string>("new") { Description = "The later snapshot (.heapsnap)." };
+        var baseFile = CommonOptions.SnapshotFile("base", "The earlier snapshot (.heapsnap).");
+        var newFile = CommonOptions.SnapshotFile("new", "The later snapshot (.heapsnap).");
         var by = new Option<DiffGrouping>("--by")
         {
             Description = "Compare per type, or per retainer (what holds the memory: a static field, a root kind).",
             DefaultValueFactory = _ => DiffGrouping.Type,
         };
-        var rows = new Option<int>("--rows", "-n")
-        {
-            Description = "How many rows to show.",
-            DefaultValueFactory = _ => 20,
-        };
+        var rows = CommonOptions.Rows(20, "How many rows to show.");
         var sort = new Option<TypeOrder>("--sort")
         {
             Description = "With --by type: sort by growth of retained bytes, shallow bytes or instance count.",
@@ -35,19 +31,13 @@ internal static class DiffCommand
         };
         command.SetAction(result => CommandRunner.Run(() =>
         {
-            int count = result.GetValue(rows);
-            if (count <= 0)
-                throw new HeapLensException("--rows must be a positive number");
+            int count = result.PositiveRows(rows);
             var before = SnapshotLoader.LoadAnalyzed(result.GetValue(baseFile)!);
             var after = SnapshotLoader.LoadAnalyzed(result.GetValue(newFile)!);
             var report = result.GetValue(by) == DiffGrouping.Type
                 ? DiffReport.ByType(before, after, result.GetValue(sort), count)
                 : DiffReport.ByRetainer(before, after, count);
-            if (result.GetValue(format) == OutputFormat.Json)
-                OutputFormatOption.WriteJson(report.ToJson());
-            else
-                report.WriteText(Terminal.Out);
-            return 0;
+            return Report.Write(report, result.GetValue(format));
         }));
         return command;
     }

@@ -9,7 +9,7 @@ internal static class DominatorsCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("file") { Description = "A heap snapshot (.heapsnap)." };
+        var file = CommonOptions.SnapshotFile();
         var depth = new Option<int>("--depth")
         {
             Description = "How many levels below the GC roots to show.",
@@ -37,11 +37,7 @@ internal static class DominatorsCommand
             long minBytes = Math.Max(1, (long)(tree.ReachableBytes * percent / 100));
             var groups = DominatorGroups.Build(snapshot, tree, new RootLabels(snapshot), levels, minBytes);
             var report = new DominatorsReport(snapshot, tree, groups, percent);
-            if (result.GetValue(format) == OutputFormat.Json)
-                OutputFormatOption.WriteJson(report.ToJson());
-            else
-                report.WriteText(Terminal.Out);
-            return 0;
+            return Report.Write(report, result.GetValue(format));
         }));
         return command;
     }

@@ -10,7 +10,7 @@ internal static class InfoCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("file") { Description = "A heap snapshot (.heapsnap)." };
+        var file = CommonOptions.SnapshotFile();
         var format = OutputFormatOption.Create();
         var command = new Command("info", "Where and when a snapshot was taken, and how big it is.") { file, format };
         command.SetAction(result => CommandRunner.Run(() =>

@@ -10,7 +10,7 @@ internal static class PathsCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("file") { Description = "A heap snapshot (.heapsnap)." };
+        var file = CommonOptions.SnapshotFile();
         var type = new Option<string?>("--type", "-t")
         {
             Description = "Instances of this type (full name, or a unique end or part of it).",
@@ -19,11 +19,7 @@ internal static class PathsCommand
         {
             Description = "The object at this address (hex, e.g. 0x7f3a1c000018).",
         };
-        var rows = new Option<int>("--rows", "-n")
-        {
-            Description = "How many instances to show paths for (those retaining the most).",
-            DefaultValueFactory = _ => 5,
-        };
+        var rows = CommonOptions.Rows(5, "How many instances to show paths for (those retaining the most).");
         var format = OutputFormatOption.Create();
         var command = new Command("paths", "Shortest paths from GC roots to the instances of a type that retain the most.")
         {
@@ -35,19 +31,13 @@ internal static class PathsCommand
             string? at = result.GetValue(address);
             if (typeName is null == at is null)
                 throw new HeapLensException("give exactly one of --type or --address");
-            int count = result.GetValue(rows);
-            if (count <= 0)
-                throw new HeapLensException("--rows must be a positive number");
+            int count = result.PositiveRows(rows);
             var (snapshot, tree) = SnapshotLoader.LoadAnalyzed(result.GetValue(file)!);
             int[] targets = typeName is not null
                 ? ObjectsOfType(snapshot.TypeIndex, TypeLookup.Find(snapshot, typeName), tree.RetainedSize, count)
                 : [ObjectAt(snapshot, at!)];
             var report = new PathsReport(snapshot, tree, ShortestPaths.Compute(snapshot), targets, typeName);
-            if (result.GetValue(format) == OutputFormat.Json)
-                OutputFormatOption.WriteJson(report.ToJson());
-            else
-                report.WriteText(Terminal.Out);
-            return 0;
+            return Report.Write(report, result.GetValue(format));
         }));
         return command;
     }

@@ -11,12 +11,8 @@ internal static class TopCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("file") { Description = "A heap snapshot (.heapsnap)." };
-        var rows = new Option<int>("--rows", "-n")
-        {
-            Description = "How many types to show.",
-            DefaultValueFactory = _ => 20,
-        };
+        var file = CommonOptions.SnapshotFile();
+        var rows = CommonOptions.Rows(20, "How many types to show.");
         var by = new Option<TypeOrder>("--by")
         {
             Description = "Sort by shallow bytes, retained bytes (what the type's instances keep alive) or instance count.",
@@ -27,16 +23,10 @@ internal static class TopCommand
         command.SetAction(result => CommandRunner.Run(() =>
         {
             string path = result.GetValue(file)!;
-            int count = result.GetValue(rows);
-            if (count <= 0)
-                throw new HeapLensException("--rows must be a positive number");
+            int count = result.PositiveRows(rows);
             var (snapshot, tree) = SnapshotLoader.LoadAnalyzed(path);
             var report = TypeReport.Create(snapshot, RetainedByType.Compute(snapshot, tree), result.GetValue(by), count);
-            if (result.GetValue(format) == OutputFormat.Json)
-                OutputFormatOption.WriteJson(report.ToJson());
-            else
-                report.WriteText(Terminal.Out);
-            return 0;
+            return Report.Write(report, result.GetValue(format));
         }));
         return command;
     }

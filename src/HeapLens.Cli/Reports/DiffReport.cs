@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace HeapLens.Cli.Reports;
 
 /// <summary>The `diff` view: a header comparing the two snapshots, then rows per type or per retainer.</summary>
-internal sealed class DiffReport
+internal sealed class DiffReport : IReport
 {
     private readonly AnalyzedSnapshot _before;
     private readonly AnalyzedSnapshot _after;

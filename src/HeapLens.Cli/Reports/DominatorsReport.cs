@@ -1,10 +1,11 @@
+using HeapLens.Cli.Infrastructure;
 using HeapLens.Analysis;
 using HeapLens.Snapshots;
 using Spectre.Console;
 
 namespace HeapLens.Cli.Reports;
 
-internal sealed class DominatorsReport(HeapSnapshot snapshot, DominatorTree tree, IReadOnlyList<DominatorGroup> groups, double minPercent)
+internal sealed class DominatorsReport(HeapSnapshot snapshot, DominatorTree tree, IReadOnlyList<DominatorGroup> groups, double minPercent) : IReport
 {
     public object ToJson() => new
     {

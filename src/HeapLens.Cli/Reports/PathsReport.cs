@@ -1,10 +1,11 @@
+using HeapLens.Cli.Infrastructure;
 using HeapLens.Analysis;
 using HeapLens.Snapshots;
 using Spectre.Console;
 
 namespace HeapLens.Cli.Reports;
 
-internal sealed class PathsReport(HeapSnapshot snapshot, DominatorTree tree, ShortestPaths paths, int[] targets, string? query)
+internal sealed class PathsReport(HeapSnapshot snapshot, DominatorTree tree, ShortestPaths paths, int[] targets, string? query) : IReport
 {
     public object ToJson() => new
     {

@@ -1,10 +1,11 @@
+using HeapLens.Cli.Infrastructure;
 using HeapLens.Analysis;
 using HeapLens.Snapshots;
 using Spectre.Console;
 
 namespace HeapLens.Cli.Reports;
 
-internal sealed class SuspectsReport(HeapSnapshot snapshot, DominatorTree tree, IReadOnlyList<LeakSuspect> suspects)
+internal sealed class SuspectsReport(HeapSnapshot snapshot, DominatorTree tree, IReadOnlyList<LeakSuspect> suspects) : IReport
 {
     public static SuspectsReport Create(HeapSnapshot snapshot, DominatorTree tree) =>
         new(snapshot, tree, LeakSuspects.Find(snapshot, tree, new RootLabels(snapshot), ShortestPaths.Compute(snapshot)));

@@ -1,3 +1,4 @@
+using HeapLens.Cli.Infrastructure;
 using HeapLens.Analysis;
 using HeapLens.Cli.Commands;
 using HeapLens.Snapshots;
@@ -6,7 +7,7 @@ using Spectre.Console;
 namespace HeapLens.Cli.Reports;
 
 /// <summary>The `top` view of a snapshot: types by shallow or retained bytes or count, with totals on top.</summary>
-internal sealed class TypeReport
+internal sealed class TypeReport : IReport
 {
     private readonly HeapSnapshot _snapshot;
     private readonly IReadOnlyList<TypeRetention> _rows;
