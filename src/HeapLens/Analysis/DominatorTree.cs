@@ -74,42 +74,72 @@ public sealed class DominatorTree
     /// <summary>Computes dominators and retained sizes of a snapshot (Semi-NCA, near-linear, iterative).</summary>
     public static DominatorTree Compute(HeapSnapshot snapshot, CancellationToken cancellation = default)
     {
-        var dominators = SemiNcaDominators.Compute(snapshot, cancellation);
-        int[] idom = dominators.ImmediateDominator;
-        int[] preorder = dominators.Preorder;
-
-        var retained = new long[idom.Length];
+        var dfs = SemiNcaDominators.Compute(snapshot, cancellation);
+        var retained = GC.AllocateUninitializedArray<long>(snapshot.NodeCount);
+        int[] idom = dfs.Number; // translated in place
+        long reachableBytes = 0;
         long unreachableBytes = 0;
-        for (int node = 0; node < idom.Length; node++)
-        {
-            if (idom[node] == Unreachable)
+        DominatorChildren children = default;
+        // Independent passes (they write disjoint entries of `retained`): use both cores.
+        Parallel.Invoke(
+            () => reachableBytes = AccumulateRetainedSizes(snapshot, dfs, retained),
+            () =>
             {
+                unreachableBytes = TranslateToNodes(snapshot, dfs, retained);
+                children = DominatorChildren.Build(idom);
+            });
+        cancellation.ThrowIfCancellationRequested();
+        return new DominatorTree(idom, retained, children, snapshot.NodeCount - (dfs.Count - 1), reachableBytes, unreachableBytes);
+    }
+
+    /// <summary>
+    /// Retained sizes of the reachable nodes. A dominator is numbered below everything it
+    /// dominates, so one pass in reverse DFS order finishes each subtree before adding it to its
+    /// dominator; summing in number space keeps that pass sequential. Returns the reachable bytes.
+    /// </summary>
+    private static long AccumulateRetainedSizes(HeapSnapshot snapshot, SemiNcaDominators.Result dfs, long[] retained)
+    {
+        uint[] sizes = snapshot.Sizes;
+        int[] vertex = dfs.Vertex;
+        int[] idom = dfs.Idom;
+        var subtree = new long[dfs.Count];
+        for (int v = dfs.Count - 1; v >= 1; v--)
+        {
+            int node = vertex[v];
+            uint size = sizes[node];
+            long total = subtree[v] + (size == uint.MaxValue ? snapshot.SizeOf(node) : size);
+            subtree[idom[v]] += total;
+            retained[node] = total;
+        }
+        return subtree[0];
+    }
+
+    /// <summary>
+    /// Turns the DFS numbers in dfs.Number into each node's immediate dominator, in place, and gives
+    /// unreachable nodes their own size as retained size. Returns the unreachable bytes.
+    /// </summary>
+    private static long TranslateToNodes(HeapSnapshot snapshot, SemiNcaDominators.Result dfs, long[] retained)
+    {
+        int[] number = dfs.Number;
+        int[] vertex = dfs.Vertex;
+        int[] idom = dfs.Idom;
+        long unreachableBytes = 0;
+        for (int node = 0; node < number.Length; node++)
+        {
+            int v = number[node];
+            if (v == 0)
+            {
+                number[node] = Unreachable;
                 retained[node] = snapshot.SizeOf(node);
                 unreachableBytes += retained[node];
             }
-        }
-
-        // A dominator precedes everything it dominates in DFS preorder, so one pass in reverse
-        // preorder finishes each subtree before adding it to its dominator.
-        uint[] sizes = snapshot.Sizes;
-        long reachableBytes = 0;
-        for (int v = dominators.ReachableCount; v >= 1; v--)
-        {
-            int node = preorder[v];
-            uint size = sizes[node];
-            long total = retained[node] + (size == uint.MaxValue ? snapshot.SizeOf(node) : size);
-            retained[node] = total;
-            int parent = idom[node];
-            if (parent >= 0)
-                retained[parent] += total;
             else
-                reachableBytes += total;
+            {
+                int d = idom[v];
+                number[node] = d == 0 ? SyntheticRoot : vertex[d];
+            }
         }
-        preorder = null!;
-        cancellation.ThrowIfCancellationRequested();
-
-        return new DominatorTree(idom, retained, DominatorChildren.Build(idom),
-            idom.Length - dominators.ReachableCount, reachableBytes, unreachableBytes);
+        return unreachableBytes;
     }
 
     /// <summary>
