@@ -18,6 +18,7 @@ public static class QuickRun
         build.Stop();
 
         var dominatorSeconds = new List<double>();
+        var dominatorCpuSeconds = new List<double>();
         var byTypeSeconds = new List<double>();
         long peakAboveGraph = 0;
         long allocated = 0;
@@ -27,9 +28,11 @@ public static class QuickRun
             long graphResident = ResetPeakResident();
             long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
 
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var tree = DominatorTree.Compute(snapshot);
             dominatorSeconds.Add(clock.Elapsed.TotalSeconds);
+            dominatorCpuSeconds.Add((Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds);
             clock.Restart();
             var byType = RetainedByType.Compute(snapshot, tree);
             byTypeSeconds.Add(clock.Elapsed.TotalSeconds);
@@ -39,6 +42,12 @@ public static class QuickRun
             GC.KeepAlive(byType);
         }
 
+        // The immediate dominators alone (DFS + semidominators + NCA), to split the total.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var idomClock = Stopwatch.StartNew();
+        GC.KeepAlive(SemiNcaDominators.Compute(snapshot, new long[snapshot.NodeCount], CancellationToken.None));
+        double idomSeconds = idomClock.Elapsed.TotalSeconds;
+
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             shape,
@@ -46,9 +55,12 @@ public static class QuickRun
             references = snapshot.EdgeCount,
             buildGraphSeconds = Math.Round(build.Elapsed.TotalSeconds, 2),
             dominatorsAndRetainedSeconds = dominatorSeconds.Select(s => Math.Round(s, 3)).ToArray(),
+            dominatorsAndRetainedCpuSeconds = dominatorCpuSeconds.Select(s => Math.Round(s, 3)).ToArray(),
+            immediateDominatorsOnlySeconds = Math.Round(idomSeconds, 3),
             retainedByTypeSeconds = byTypeSeconds.Select(s => Math.Round(s, 3)).ToArray(),
             allocatedMB = allocated >> 20,
             peakResidentAboveGraphMB = peakAboveGraph >> 20,
+            loadAverage = File.ReadAllText("/proc/loadavg").Split(' ')[0],
         }));
     }
 

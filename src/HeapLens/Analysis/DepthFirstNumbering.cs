@@ -21,17 +21,12 @@ namespace HeapLens.Analysis;
 /// </summary>
 internal sealed class DepthFirstNumbering
 {
-    /// <summary>A node's first edge index and first target (-1 when it has no edges), read with one miss.</summary>
-    private struct NodeEdges
-    {
-        public int Start;
-        public int FirstTarget;
-    }
-
     private readonly int[] _edgeTargets;
     private readonly int[] _rootNodes;
     private readonly RootKind[] _rootKinds;
-    private readonly NodeEdges[] _nodeEdges;
+    /// <summary>Per node: its first edge index (low half) and first target (high half; -1 without edges), read with one miss.</summary>
+    private readonly long[] _nodeEdges;
+    private readonly int _edgeCount;
     private readonly ulong[] _visited;
     private readonly int[] _number;
     private readonly int[] _vertex;
@@ -39,12 +34,13 @@ internal sealed class DepthFirstNumbering
     private readonly UpEdges _upEdges;
     private int _count;
 
-    private DepthFirstNumbering(HeapSnapshot snapshot, int[] number, int[] vertex, VertexState[] state, UpEdges upEdges)
+    private DepthFirstNumbering(HeapSnapshot snapshot, long[] scratch, int[] number, int[] vertex, VertexState[] state, UpEdges upEdges)
     {
         _edgeTargets = snapshot.EdgeTargets;
+        _edgeCount = snapshot.EdgeCount;
         _rootNodes = snapshot.Roots.Nodes;
         _rootKinds = snapshot.Roots.Kinds;
-        _nodeEdges = BuildNodeEdges(snapshot.EdgeStart, snapshot.EdgeTargets);
+        _nodeEdges = FillNodeEdges(snapshot.EdgeStart, snapshot.EdgeTargets, scratch);
         _visited = new ulong[(number.Length + 63) >> 6];
         _number = number;
         _vertex = vertex;
@@ -52,21 +48,22 @@ internal sealed class DepthFirstNumbering
         _upEdges = upEdges;
     }
 
-    /// <summary>Fills number (node -> DFS number, 0 = unreached), vertex (DFS number -> node) and state; returns the vertex count including the synthetic root.</summary>
-    public static int Run(HeapSnapshot snapshot, int[] number, int[] vertex, VertexState[] state, UpEdges upEdges) =>
-        new DepthFirstNumbering(snapshot, number, vertex, state, upEdges).Walk();
+    /// <summary>
+    /// Fills number (node -> DFS number, 0 = unreached), vertex (DFS number -> node) and state;
+    /// returns the vertex count including the synthetic root. <paramref name="scratch"/> (one long
+    /// per node, content ignored and overwritten) holds the per-node edge table during the walk.
+    /// </summary>
+    public static int Run(HeapSnapshot snapshot, long[] scratch, int[] number, int[] vertex, VertexState[] state, UpEdges upEdges) =>
+        new DepthFirstNumbering(snapshot, scratch, number, vertex, state, upEdges).Walk();
 
-    private static NodeEdges[] BuildNodeEdges(int[] edgeStart, int[] edgeTargets)
+    private static long[] FillNodeEdges(int[] edgeStart, int[] edgeTargets, long[] nodeEdges)
     {
-        int nodeCount = edgeStart.Length - 1;
-        var nodeEdges = GC.AllocateUninitializedArray<NodeEdges>(nodeCount + 1);
-        for (int node = 0; node < nodeCount; node++)
+        for (int node = 0; node < nodeEdges.Length; node++)
         {
             int start = edgeStart[node];
-            nodeEdges[node].Start = start;
-            nodeEdges[node].FirstTarget = start < edgeStart[node + 1] ? edgeTargets[start] : -1;
+            int firstTarget = start < edgeStart[node + 1] ? edgeTargets[start] : -1;
+            nodeEdges[node] = ((long)firstTarget << 32) | (uint)start;
         }
-        nodeEdges[nodeCount] = new NodeEdges { Start = edgeTargets.Length, FirstTarget = -1 };
         return nodeEdges;
     }
 
@@ -108,21 +105,22 @@ internal sealed class DepthFirstNumbering
             int v = _count++;
             _number[node] = v;
             _vertex[v] = node;
-            NodeEdges edges = _nodeEdges[node];
-            int end = _nodeEdges[node + 1].Start;
+            long edges = _nodeEdges[node];
+            int start = (int)edges;
+            int end = node + 1 < _nodeEdges.Length ? (int)_nodeEdges[node + 1] : _edgeCount;
             ref VertexState entered = ref _state[v];
             entered.Ancestor = parent;
             entered.Label = end;
-            if (edges.Start == end)
+            if (start == end)
             {
                 entered.Semi = end;
                 return v;
             }
             // Scanning the other edges comes later: start loading them now.
-            if (edges.Start + 1 < end)
-                CacheHint.Prefetch(_edgeTargets, edges.Start + 1);
-            entered.Semi = edges.Start + 1;
-            int target = CheckNode(edges.FirstTarget);
+            if (start + 1 < end)
+                CacheHint.Prefetch(_edgeTargets, start + 1);
+            entered.Semi = start + 1;
+            int target = CheckNode((int)(edges >> 32));
             if (!TryVisit(target, v))
                 return v;
             parent = v;

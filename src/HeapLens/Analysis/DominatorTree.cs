@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using HeapLens.Snapshots;
 
 namespace HeapLens.Analysis;
@@ -22,10 +23,12 @@ public sealed class DominatorTree
     /// <summary>Immediate dominator value of nodes no strong root reaches.</summary>
     public const int Unreachable = -2;
 
-    private DominatorTree(int[] immediateDominator, long[] retainedSize, DominatorChildren children,
+    private DominatorTree(int[] immediateDominator, long[] retainedSize, DominatorChildren children, TreeLayout layout,
         int unreachableCount, long reachableBytes, long unreachableBytes)
     {
         ImmediateDominator = immediateDominator;
+        Preorder = layout.Preorder;
+        SubtreeSize = layout.SubtreeSize;
         RetainedSize = retainedSize;
         ChildStart = children.ChildStart;
         Children = children.Children;
@@ -48,6 +51,15 @@ public sealed class DominatorTree
 
     /// <summary>The nodes whose immediate dominator is the synthetic root, in ascending node order.</summary>
     public int[] RootChildren { get; }
+
+    /// <summary>
+    /// The reachable nodes in a preorder of the dominator tree: every subtree is contiguous.
+    /// The subtree of Preorder[i] is Preorder[i .. i + SubtreeSize[i]).
+    /// </summary>
+    public int[] Preorder { get; }
+
+    /// <summary>Per position in <see cref="Preorder"/>: the number of nodes in that node's subtree, itself included.</summary>
+    public int[] SubtreeSize { get; }
 
     public int NodeCount => ImmediateDominator.Length;
 
@@ -74,44 +86,77 @@ public sealed class DominatorTree
     /// <summary>Computes dominators and retained sizes of a snapshot (Semi-NCA, near-linear, iterative).</summary>
     public static DominatorTree Compute(HeapSnapshot snapshot, CancellationToken cancellation = default)
     {
-        var dfs = SemiNcaDominators.Compute(snapshot, cancellation);
         var retained = GC.AllocateUninitializedArray<long>(snapshot.NodeCount);
+        // `retained` is not filled before the dominators are known: it lends its memory to the DFS.
+        var dfs = SemiNcaDominators.Compute(snapshot, retained, cancellation);
         int[] idom = dfs.Number; // translated in place
         long reachableBytes = 0;
         long unreachableBytes = 0;
+        TreeLayout layout = default;
         DominatorChildren children = default;
         // Independent passes (they write disjoint entries of `retained`): use both cores.
         Parallel.Invoke(
-            () => reachableBytes = AccumulateRetainedSizes(snapshot, dfs, retained),
+            () => (reachableBytes, layout) = SizeAndLayOutSubtrees(snapshot, dfs, retained),
             () =>
             {
                 unreachableBytes = TranslateToNodes(snapshot, dfs, retained);
                 children = DominatorChildren.Build(idom);
             });
         cancellation.ThrowIfCancellationRequested();
-        return new DominatorTree(idom, retained, children, snapshot.NodeCount - (dfs.Count - 1), reachableBytes, unreachableBytes);
+        return new DominatorTree(idom, retained, children, layout, snapshot.NodeCount - (dfs.Count - 1), reachableBytes, unreachableBytes);
     }
 
     /// <summary>
-    /// Retained sizes of the reachable nodes. A dominator is numbered below everything it
-    /// dominates, so one pass in reverse DFS order finishes each subtree before adding it to its
-    /// dominator; summing in number space keeps that pass sequential. Returns the reachable bytes.
+    /// Retained sizes of the reachable nodes, and the dominator tree's preorder. A dominator is
+    /// numbered below everything it dominates, so one pass in reverse DFS order finishes each
+    /// subtree (bytes and node count) before adding it to its dominator, and one pass forward
+    /// hands each node a slot range inside its dominator's. Working in DFS-number space keeps
+    /// both passes sequential except for the dominator's entry. Returns the reachable bytes.
     /// </summary>
-    private static long AccumulateRetainedSizes(HeapSnapshot snapshot, SemiNcaDominators.Result dfs, long[] retained)
+    private static (long ReachableBytes, TreeLayout Layout) SizeAndLayOutSubtrees(HeapSnapshot snapshot, SemiNcaDominators.Result dfs, long[] retained)
     {
         uint[] sizes = snapshot.Sizes;
         int[] vertex = dfs.Vertex;
         int[] idom = dfs.Idom;
-        var subtree = new long[dfs.Count];
-        for (int v = dfs.Count - 1; v >= 1; v--)
+        int count = dfs.Count;
+        // The Semi-NCA working array is free now and as big: reuse its memory for the subtree totals.
+        Span<SubtreeTotals> subtree = MemoryMarshal.Cast<VertexState, SubtreeTotals>(dfs.Scratch.AsSpan(0, count));
+        subtree.Clear();
+        for (int v = count - 1; v >= 1; v--)
         {
             int node = vertex[v];
             uint size = sizes[node];
-            long total = subtree[v] + (size == uint.MaxValue ? snapshot.SizeOf(node) : size);
-            subtree[idom[v]] += total;
+            ref SubtreeTotals own = ref subtree[v];
+            long total = own.Bytes + (size == uint.MaxValue ? snapshot.SizeOf(node) : size);
             retained[node] = total;
+            ref SubtreeTotals parent = ref subtree[idom[v]];
+            parent.Bytes += total;
+            parent.Nodes += ++own.Nodes;
         }
-        return subtree[0];
+        long reachableBytes = subtree[0].Bytes;
+
+        var preorder = GC.AllocateUninitializedArray<int>(count - 1);
+        var subtreeSize = GC.AllocateUninitializedArray<int>(count - 1);
+        // Nodes becomes the next free slot in the subtree's range: the root's range starts at 0.
+        subtree[0].Nodes = 0;
+        for (int v = 1; v < count; v++)
+        {
+            ref SubtreeTotals parent = ref subtree[idom[v]];
+            int slot = parent.Nodes;
+            int nodes = subtree[v].Nodes;
+            parent.Nodes = slot + nodes;
+            subtree[v].Nodes = slot + 1;
+            preorder[slot] = vertex[v];
+            subtreeSize[slot] = nodes;
+        }
+        return (reachableBytes, new TreeLayout(preorder, subtreeSize));
+    }
+
+    /// <summary>Bytes and node count of a subtree, in the memory of a <see cref="VertexState"/>.</summary>
+    private struct SubtreeTotals
+    {
+        public long Bytes;
+        public int Nodes;
     }
 
     /// <summary>
@@ -175,25 +220,11 @@ public sealed class DominatorTree
         foreach (int node in children.RootChildren)
             reachableBytes += retainedSize[node];
         // A cycle of dominators hangs off no root: the walk from the roots would miss it.
-        if (CountTreeNodes(children) != nodeCount - unreachableCount)
-            throw new HeapLensException("The stored dominator tree is corrupt: its dominators form a cycle.");
+        var layout = TreeLayout.Walk(children, nodeCount - unreachableCount)
+            ?? throw new HeapLensException("The stored dominator tree is corrupt: its dominators form a cycle.");
 
-        return new DominatorTree(immediateDominator, retainedSize, children, unreachableCount, reachableBytes, unreachableBytes);
+        return new DominatorTree(immediateDominator, retainedSize, children, layout, unreachableCount, reachableBytes, unreachableBytes);
     }
-
-    private static int CountTreeNodes(DominatorChildren children)
-    {
-        var walk = new TopDownWalk(children.ChildStart, children.Children, children.RootChildren);
-        int count = 0;
-        while (walk.MoveNext(out _, out bool isExit))
-        {
-            if (!isExit)
-                count++;
-        }
-        return count;
-    }
-
-    internal TopDownWalk WalkTopDown() => new(ChildStart, Children, RootChildren);
 
     private int[] SortByRetainedSize(ReadOnlySpan<int> nodes)
     {

@@ -29,9 +29,14 @@ internal static class SemiNcaDominators
     /// <param name="Vertex">Vertex[v] is the node numbered v, for v in 1..Count-1.</param>
     /// <param name="Idom">Idom[v] is the DFS number of v's immediate dominator (0: the synthetic root); always below v.</param>
     /// <param name="Count">Reachable nodes plus one (the synthetic root).</param>
-    internal readonly record struct Result(int[] Number, int[] Vertex, int[] Idom, int Count);
+    /// <param name="Scratch">The per-vertex working array, no longer needed: free for reuse (Count entries at least).</param>
+    internal readonly record struct Result(int[] Number, int[] Vertex, int[] Idom, int Count, VertexState[] Scratch);
 
-    public static Result Compute(HeapSnapshot snapshot, CancellationToken cancellation)
+    /// <summary>
+    /// <paramref name="scratch"/>: one long per node whose content is ignored and overwritten
+    /// (the caller lends the memory of an array it fills later, to keep peak memory down).
+    /// </summary>
+    public static Result Compute(HeapSnapshot snapshot, long[] scratch, CancellationToken cancellation)
     {
         int nodeCount = snapshot.NodeCount;
         var number = new int[nodeCount];
@@ -39,7 +44,7 @@ internal static class SemiNcaDominators
         var state = GC.AllocateUninitializedArray<VertexState>(nodeCount + 1);
         var upEdges = new UpEdges();
 
-        int count = DepthFirstNumbering.Run(snapshot, number, vertex, state, upEdges);
+        int count = DepthFirstNumbering.Run(snapshot, scratch, number, vertex, state, upEdges);
         cancellation.ThrowIfCancellationRequested();
 
         var (upStart, upSources) = upEdges.GroupByTarget(count);
@@ -51,7 +56,7 @@ internal static class SemiNcaDominators
         // upStart has the right length and is free now: it becomes the idom array.
         int[] idom = upStart;
         ComputeImmediateDominators(state, idom, count);
-        return new Result(number, vertex, idom, count);
+        return new Result(number, vertex, idom, count, state);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
