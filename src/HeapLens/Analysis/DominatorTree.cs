@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using HeapLens.Snapshots;
 
 namespace HeapLens.Analysis;
@@ -15,7 +14,7 @@ namespace HeapLens.Analysis;
 /// weak handles) are not part of the tree: their immediate dominator is <see cref="Unreachable"/>,
 /// their retained size is their own size, and they appear in no child list.
 /// </summary>
-public sealed class DominatorTree
+public sealed partial class DominatorTree
 {
     /// <summary>Immediate dominator value of the nodes held directly by the synthetic root.</summary>
     public const int SyntheticRoot = -1;
@@ -82,149 +81,6 @@ public sealed class DominatorTree
 
     /// <summary>The synthetic root's children, biggest retained size first (ties by node index). A fresh array.</summary>
     public int[] RootChildrenByRetainedSize() => SortByRetainedSize(RootChildren);
-
-    /// <summary>Computes dominators and retained sizes of a snapshot (Semi-NCA, near-linear, iterative).</summary>
-    public static DominatorTree Compute(HeapSnapshot snapshot, CancellationToken cancellation = default)
-    {
-        var retained = GC.AllocateUninitializedArray<long>(snapshot.NodeCount);
-        // `retained` is not filled before the dominators are known: it lends its memory to the DFS.
-        var dfs = SemiNcaDominators.Compute(snapshot, retained, cancellation);
-        int[] idom = dfs.Number; // translated in place
-        long reachableBytes = 0;
-        long unreachableBytes = 0;
-        TreeLayout layout = default;
-        DominatorChildren children = default;
-        // Independent passes (they write disjoint entries of `retained`): use both cores.
-        Parallel.Invoke(
-            () => (reachableBytes, layout) = SizeAndLayOutSubtrees(snapshot, dfs, retained),
-            () =>
-            {
-                unreachableBytes = TranslateToNodes(snapshot, dfs, retained);
-                children = DominatorChildren.Build(idom);
-            });
-        cancellation.ThrowIfCancellationRequested();
-        return new DominatorTree(idom, retained, children, layout, snapshot.NodeCount - (dfs.Count - 1), reachableBytes, unreachableBytes);
-    }
-
-    /// <summary>
-    /// Retained sizes of the reachable nodes, and the dominator tree's preorder. A dominator is
-    /// numbered below everything it dominates, so one pass in reverse DFS order finishes each
-    /// subtree (bytes and node count) before adding it to its dominator, and one pass forward
-    /// hands each node a slot range inside its dominator's. Working in DFS-number space keeps
-    /// both passes sequential except for the dominator's entry. Returns the reachable bytes.
-    /// </summary>
-    private static (long ReachableBytes, TreeLayout Layout) SizeAndLayOutSubtrees(HeapSnapshot snapshot, SemiNcaDominators.Result dfs, long[] retained)
-    {
-        uint[] sizes = snapshot.Sizes;
-        int[] vertex = dfs.Vertex;
-        int[] idom = dfs.Idom;
-        int count = dfs.Count;
-        // The Semi-NCA working array is free now and as big: reuse its memory for the subtree totals.
-        Span<SubtreeTotals> subtree = MemoryMarshal.Cast<VertexState, SubtreeTotals>(dfs.Scratch.AsSpan(0, count));
-        subtree.Clear();
-        for (int v = count - 1; v >= 1; v--)
-        {
-            int node = vertex[v];
-            uint size = sizes[node];
-            ref SubtreeTotals own = ref subtree[v];
-            long total = own.Bytes + (size == uint.MaxValue ? snapshot.SizeOf(node) : size);
-            retained[node] = total;
-            ref SubtreeTotals parent = ref subtree[idom[v]];
-            parent.Bytes += total;
-            parent.Nodes += ++own.Nodes;
-        }
-        long reachableBytes = subtree[0].Bytes;
-
-        var preorder = GC.AllocateUninitializedArray<int>(count - 1);
-        var subtreeSize = GC.AllocateUninitializedArray<int>(count - 1);
-        // Nodes becomes the next free slot in the subtree's range: the root's range starts at 0.
-        subtree[0].Nodes = 0;
-        for (int v = 1; v < count; v++)
-        {
-            ref SubtreeTotals parent = ref subtree[idom[v]];
-            int slot = parent.Nodes;
-            int nodes = subtree[v].Nodes;
-            parent.Nodes = slot + nodes;
-            subtree[v].Nodes = slot + 1;
-            preorder[slot] = vertex[v];
-            subtreeSize[slot] = nodes;
-        }
-        return (reachableBytes, new TreeLayout(preorder, subtreeSize));
-    }
-
-    /// <summary>Bytes and node count of a subtree, in the memory of a <see cref="VertexState"/>.</summary>
-    private struct SubtreeTotals
-    {
-        public long Bytes;
-        public int Nodes;
-    }
-
-    /// <summary>
-    /// Turns the DFS numbers in dfs.Number into each node's immediate dominator, in place, and gives
-    /// unreachable nodes their own size as retained size. Returns the unreachable bytes.
-    /// </summary>
-    private static long TranslateToNodes(HeapSnapshot snapshot, SemiNcaDominators.Result dfs, long[] retained)
-    {
-        int[] number = dfs.Number;
-        int[] vertex = dfs.Vertex;
-        int[] idom = dfs.Idom;
-        long unreachableBytes = 0;
-        for (int node = 0; node < number.Length; node++)
-        {
-            int v = number[node];
-            if (v == 0)
-            {
-                number[node] = Unreachable;
-                retained[node] = snapshot.SizeOf(node);
-                unreachableBytes += retained[node];
-            }
-            else
-            {
-                int d = idom[v];
-                number[node] = d == 0 ? SyntheticRoot : vertex[d];
-            }
-        }
-        return unreachableBytes;
-    }
-
-    /// <summary>
-    /// Rebuilds a tree from stored arrays (e.g. read back from a snapshot file) without recomputing
-    /// dominators. Checks that the arrays form a forest over the snapshot's nodes; throws
-    /// <see cref="HeapLensException"/> when they do not.
-    /// </summary>
-    public static DominatorTree FromStored(HeapSnapshot snapshot, int[] immediateDominator, long[] retainedSize)
-    {
-        int nodeCount = snapshot.NodeCount;
-        if (immediateDominator.Length != nodeCount || retainedSize.Length != nodeCount)
-            throw new HeapLensException($"The stored dominator tree has {immediateDominator.Length} dominators and {retainedSize.Length} retained sizes for {nodeCount} objects.");
-
-        int unreachableCount = 0;
-        long unreachableBytes = 0;
-        for (int node = 0; node < nodeCount; node++)
-        {
-            int parent = immediateDominator[node];
-            if (parent < Unreachable || parent >= nodeCount || parent == node)
-                throw new HeapLensException($"The stored dominator tree is corrupt: object {node} has dominator {parent}.");
-            long size = snapshot.SizeOf(node);
-            if (retainedSize[node] < size || (parent == Unreachable && retainedSize[node] != size))
-                throw new HeapLensException($"The stored dominator tree is corrupt: object {node} retains {retainedSize[node]} bytes but is {size} bytes itself.");
-            if (parent == Unreachable)
-            {
-                unreachableCount++;
-                unreachableBytes += size;
-            }
-        }
-
-        var children = DominatorChildren.Build(immediateDominator);
-        long reachableBytes = 0;
-        foreach (int node in children.RootChildren)
-            reachableBytes += retainedSize[node];
-        // A cycle of dominators hangs off no root: the walk from the roots would miss it.
-        var layout = TreeLayout.Walk(children, nodeCount - unreachableCount)
-            ?? throw new HeapLensException("The stored dominator tree is corrupt: its dominators form a cycle.");
-
-        return new DominatorTree(immediateDominator, retainedSize, children, layout, unreachableCount, reachableBytes, unreachableBytes);
-    }
 
     private int[] SortByRetainedSize(ReadOnlySpan<int> nodes)
     {

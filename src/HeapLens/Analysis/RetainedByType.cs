@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HeapLens.Snapshots;
 
 namespace HeapLens.Analysis;
@@ -24,6 +25,7 @@ public static class RetainedByType
     private const int PrefetchDistance = 16;
 
     /// <summary>One row per type with at least one instance, biggest retained size first (then by name).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static IReadOnlyList<TypeRetention> Compute(HeapSnapshot snapshot, DominatorTree tree)
     {
         if (tree.NodeCount != snapshot.NodeCount)
