@@ -100,12 +100,17 @@ internal sealed class DepthFirstNumbering
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Enter(int node, int parent)
     {
+        // The parent's second edge, prefetched one level up: by now its target is known, and
+        // that sibling's edge table entry can be loaded before the walk comes back for it.
+        int siblingEdge = -1;
         while (true)
         {
             int v = _count++;
             _number[node] = v;
             _vertex[v] = node;
             long edges = _nodeEdges[node];
+            if (siblingEdge >= 0)
+                CacheHint.Prefetch(_nodeEdges, _edgeTargets[siblingEdge]);
             int start = (int)edges;
             int end = node + 1 < _nodeEdges.Length ? (int)_nodeEdges[node + 1] : _edgeCount;
             ref VertexState entered = ref _state[v];
@@ -117,8 +122,12 @@ internal sealed class DepthFirstNumbering
                 return v;
             }
             // Scanning the other edges comes later: start loading them now.
+            siblingEdge = -1;
             if (start + 1 < end)
+            {
                 CacheHint.Prefetch(_edgeTargets, start + 1);
+                siblingEdge = start + 1;
+            }
             entered.Semi = start + 1;
             int target = CheckNode((int)(edges >> 32));
             if (!TryVisit(target, v))
