@@ -83,9 +83,12 @@ internal sealed class DepthFirstNumbering
             }
             else
             {
-                // Finished: from now on Semi holds the smallest lower-numbered predecessor, so far the parent.
+                // Finished: the fields take their Semi-NCA starting values. Semi holds the smallest
+                // lower-numbered predecessor (so far the parent), Label the vertex itself, Idom the parent.
                 ref VertexState finished = ref _state[current];
                 finished.Semi = finished.Ancestor;
+                finished.Label = current;
+                finished.Idom = finished.Ancestor;
                 if (current == 0)
                     return _count;
                 current = finished.Ancestor;

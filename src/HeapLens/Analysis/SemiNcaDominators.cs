@@ -62,13 +62,6 @@ internal static class SemiNcaDominators
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ComputeSemidominators(VertexState[] state, int[] upStart, int[] upSources, int count)
     {
-        for (int v = 0; v < count; v++)
-        {
-            ref VertexState s = ref state[v];
-            s.Idom = s.Ancestor;
-            s.Label = v;
-        }
-
         var compressionStack = new IntStack(64);
         // Reverse preorder: when w is processed, every vertex numbered above w is "linked".
         for (int w = count - 1; w >= 1; w--)

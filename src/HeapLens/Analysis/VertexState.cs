@@ -15,9 +15,9 @@ internal struct VertexState
     /// </summary>
     public int Semi;
 
-    /// <summary>While the DFS is in the vertex: its edges' end. Then the vertex with the smallest semidominator on its compressed path.</summary>
+    /// <summary>While the DFS is in the vertex: its edges' end. Then the vertex with the smallest semidominator on its compressed path (first itself).</summary>
     public int Label;
 
-    /// <summary>DFS parent; then the immediate dominator's DFS number.</summary>
+    /// <summary>Once the DFS is done with the vertex: its DFS parent; then the immediate dominator's DFS number.</summary>
     public int Idom;
 }
