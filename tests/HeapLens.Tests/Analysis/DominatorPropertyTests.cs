@@ -24,7 +24,7 @@ public class DominatorPropertyTests
         Gen.Int[0, 3].Select(k => k switch { 0 => RootKind.WeakHandle, 1 => RootKind.Stack, 2 => RootKind.StrongHandle, _ => RootKind.Static });
 
     private static readonly Gen<RandomHeap> RandomHeapGen =
-        Gen.Int[1, 12].SelectMany(n => Gen.Select(
+        Gen.Int[1, 30].SelectMany(n => Gen.Select(
             Gen.Select(Gen.Int[0, n - 1], Gen.Int[0, n - 1]).Array[0, 3 * n],
             Gen.Select(Gen.Int[0, n - 1], RootKindGen).Array[0, 4],
             Gen.UInt[1, 100].Array[n],
