@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace HeapLens.Analysis;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace HeapLens.Analysis;
 /// </summary>
 internal readonly record struct DominatorChildren(int[] ChildStart, int[] Children, int[] RootChildren)
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static DominatorChildren Build(int[] immediateDominator)
     {
         int nodeCount = immediateDominator.Length;

@@ -14,7 +14,7 @@ namespace HeapLens.Analysis;
 /// weak handles) are not part of the tree: their immediate dominator is <see cref="Unreachable"/>,
 /// their retained size is their own size, and they appear in no child list.
 /// </summary>
-public sealed class DominatorTree
+public sealed partial class DominatorTree
 {
     /// <summary>Immediate dominator value of the nodes held directly by the synthetic root.</summary>
     public const int SyntheticRoot = -1;
@@ -22,10 +22,12 @@ public sealed class DominatorTree
     /// <summary>Immediate dominator value of nodes no strong root reaches.</summary>
     public const int Unreachable = -2;
 
-    private DominatorTree(int[] immediateDominator, long[] retainedSize, DominatorChildren children,
+    private DominatorTree(int[] immediateDominator, long[] retainedSize, DominatorChildren children, TreeLayout layout,
         int unreachableCount, long reachableBytes, long unreachableBytes)
     {
         ImmediateDominator = immediateDominator;
+        Preorder = layout.Preorder;
+        SubtreeSize = layout.SubtreeSize;
         RetainedSize = retainedSize;
         ChildStart = children.ChildStart;
         Children = children.Children;
@@ -49,6 +51,15 @@ public sealed class DominatorTree
     /// <summary>The nodes whose immediate dominator is the synthetic root, in ascending node order.</summary>
     public int[] RootChildren { get; }
 
+    /// <summary>
+    /// The reachable nodes in a preorder of the dominator tree: every subtree is contiguous.
+    /// The subtree of Preorder[i] is Preorder[i .. i + SubtreeSize[i]).
+    /// </summary>
+    public int[] Preorder { get; }
+
+    /// <summary>Per position in <see cref="Preorder"/>: the number of nodes in that node's subtree, itself included.</summary>
+    public int[] SubtreeSize { get; }
+
     public int NodeCount => ImmediateDominator.Length;
 
     public int UnreachableCount { get; }
@@ -70,100 +81,6 @@ public sealed class DominatorTree
 
     /// <summary>The synthetic root's children, biggest retained size first (ties by node index). A fresh array.</summary>
     public int[] RootChildrenByRetainedSize() => SortByRetainedSize(RootChildren);
-
-    /// <summary>Computes dominators and retained sizes of a snapshot (Semi-NCA, near-linear, iterative).</summary>
-    public static DominatorTree Compute(HeapSnapshot snapshot, CancellationToken cancellation = default)
-    {
-        var dominators = SemiNcaDominators.Compute(snapshot, cancellation);
-        int[] idom = dominators.ImmediateDominator;
-        int[] preorder = dominators.Preorder;
-
-        var retained = new long[idom.Length];
-        long unreachableBytes = 0;
-        for (int node = 0; node < idom.Length; node++)
-        {
-            if (idom[node] == Unreachable)
-            {
-                retained[node] = snapshot.SizeOf(node);
-                unreachableBytes += retained[node];
-            }
-        }
-
-        // A dominator precedes everything it dominates in DFS preorder, so one pass in reverse
-        // preorder finishes each subtree before adding it to its dominator.
-        uint[] sizes = snapshot.Sizes;
-        long reachableBytes = 0;
-        for (int v = dominators.ReachableCount; v >= 1; v--)
-        {
-            int node = preorder[v];
-            uint size = sizes[node];
-            long total = retained[node] + (size == uint.MaxValue ? snapshot.SizeOf(node) : size);
-            retained[node] = total;
-            int parent = idom[node];
-            if (parent >= 0)
-                retained[parent] += total;
-            else
-                reachableBytes += total;
-        }
-        preorder = null!;
-        cancellation.ThrowIfCancellationRequested();
-
-        return new DominatorTree(idom, retained, DominatorChildren.Build(idom),
-            idom.Length - dominators.ReachableCount, reachableBytes, unreachableBytes);
-    }
-
-    /// <summary>
-    /// Rebuilds a tree from stored arrays (e.g. read back from a snapshot file) without recomputing
-    /// dominators. Checks that the arrays form a forest over the snapshot's nodes; throws
-    /// <see cref="HeapLensException"/> when they do not.
-    /// </summary>
-    public static DominatorTree FromStored(HeapSnapshot snapshot, int[] immediateDominator, long[] retainedSize)
-    {
-        int nodeCount = snapshot.NodeCount;
-        if (immediateDominator.Length != nodeCount || retainedSize.Length != nodeCount)
-            throw new HeapLensException($"The stored dominator tree has {immediateDominator.Length} dominators and {retainedSize.Length} retained sizes for {nodeCount} objects.");
-
-        int unreachableCount = 0;
-        long unreachableBytes = 0;
-        for (int node = 0; node < nodeCount; node++)
-        {
-            int parent = immediateDominator[node];
-            if (parent < Unreachable || parent >= nodeCount || parent == node)
-                throw new HeapLensException($"The stored dominator tree is corrupt: object {node} has dominator {parent}.");
-            long size = snapshot.SizeOf(node);
-            if (retainedSize[node] < size || (parent == Unreachable && retainedSize[node] != size))
-                throw new HeapLensException($"The stored dominator tree is corrupt: object {node} retains {retainedSize[node]} bytes but is {size} bytes itself.");
-            if (parent == Unreachable)
-            {
-                unreachableCount++;
-                unreachableBytes += size;
-            }
-        }
-
-        var children = DominatorChildren.Build(immediateDominator);
-        long reachableBytes = 0;
-        foreach (int node in children.RootChildren)
-            reachableBytes += retainedSize[node];
-        // A cycle of dominators hangs off no root: the walk from the roots would miss it.
-        if (CountTreeNodes(children) != nodeCount - unreachableCount)
-            throw new HeapLensException("The stored dominator tree is corrupt: its dominators form a cycle.");
-
-        return new DominatorTree(immediateDominator, retainedSize, children, unreachableCount, reachableBytes, unreachableBytes);
-    }
-
-    private static int CountTreeNodes(DominatorChildren children)
-    {
-        var walk = new TopDownWalk(children.ChildStart, children.Children, children.RootChildren);
-        int count = 0;
-        while (walk.MoveNext(out _, out bool isExit))
-        {
-            if (!isExit)
-                count++;
-        }
-        return count;
-    }
-
-    internal TopDownWalk WalkTopDown() => new(ChildStart, Children, RootChildren);
 
     private int[] SortByRetainedSize(ReadOnlySpan<int> nodes)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HeapLens.Snapshots;
 
 namespace HeapLens.Analysis;
@@ -21,7 +22,10 @@ public readonly record struct TypeRetention(
 /// </summary>
 public static class RetainedByType
 {
+    private const int PrefetchDistance = 16;
+
     /// <summary>One row per type with at least one instance, biggest retained size first (then by name).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static IReadOnlyList<TypeRetention> Compute(HeapSnapshot snapshot, DominatorTree tree)
     {
         if (tree.NodeCount != snapshot.NodeCount)
@@ -47,24 +51,23 @@ public static class RetainedByType
             }
         }
 
-        // Walking the tree top-down, instancesOnPath[t] counts the instances of t on the path from
-        // the root to the current node: a node is top-level when none of its type is above it.
-        var instancesOnPath = new int[typeCount];
+        // In the dominator tree's preorder every subtree is a contiguous range, so a node lies under
+        // an instance of its type exactly when its position is inside the range of the last
+        // top-level instance of that type seen so far (ranges of one type nest or are disjoint).
+        var coveredUntil = new int[typeCount];
+        int[] preorder = tree.Preorder;
+        int[] subtreeSize = tree.SubtreeSize;
         long[] retainedSize = tree.RetainedSize;
-        var walk = tree.WalkTopDown();
-        while (walk.MoveNext(out int node, out bool isExit))
+        for (int position = 0; position < preorder.Length; position++)
         {
+            CacheHint.Prefetch(typeIndex, position + PrefetchDistance < preorder.Length ? preorder[position + PrefetchDistance] : 0);
+            int node = preorder[position];
             int type = typeIndex[node];
-            if (isExit)
-            {
-                instancesOnPath[type]--;
+            if (position < coveredUntil[type])
                 continue;
-            }
-            if (instancesOnPath[type]++ == 0)
-            {
-                retained[type] += retainedSize[node];
-                topLevel[type]++;
-            }
+            coveredUntil[type] = position + subtreeSize[position];
+            retained[type] += retainedSize[node];
+            topLevel[type]++;
         }
 
         var rows = new List<TypeRetention>();

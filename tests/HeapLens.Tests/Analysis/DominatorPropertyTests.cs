@@ -24,7 +24,7 @@ public class DominatorPropertyTests
         Gen.Int[0, 3].Select(k => k switch { 0 => RootKind.WeakHandle, 1 => RootKind.Stack, 2 => RootKind.StrongHandle, _ => RootKind.Static });
 
     private static readonly Gen<RandomHeap> RandomHeapGen =
-        Gen.Int[1, 12].SelectMany(n => Gen.Select(
+        Gen.Int[1, 30].SelectMany(n => Gen.Select(
             Gen.Select(Gen.Int[0, n - 1], Gen.Int[0, n - 1]).Array[0, 3 * n],
             Gen.Select(Gen.Int[0, n - 1], RootKindGen).Array[0, 4],
             Gen.UInt[1, 100].Array[n],
@@ -113,6 +113,29 @@ public class DominatorPropertyTests
             Assert.Equal(computed.ReachableBytes, loaded.ReachableBytes);
             Assert.Equal(computed.UnreachableBytes, loaded.UnreachableBytes);
             Assert.Equal(computed.UnreachableCount, loaded.UnreachableCount);
+            AssertPreorderMatchesSubtrees(loaded, new BruteForceDominators(snapshot));
         }, iter: 1000);
+    }
+
+    [Fact]
+    public void Every_subtree_is_a_contiguous_range_of_the_preorder()
+    {
+        RandomHeapGen.Sample(heap =>
+        {
+            var snapshot = heap.ToSnapshot();
+            AssertPreorderMatchesSubtrees(DominatorTree.Compute(snapshot), new BruteForceDominators(snapshot));
+        }, iter: 2000);
+    }
+
+    private static void AssertPreorderMatchesSubtrees(DominatorTree tree, BruteForceDominators oracle)
+    {
+        var reachable = Enumerable.Range(0, tree.NodeCount).Where(n => oracle.Reachable[n]).ToArray();
+        Assert.Equal(reachable, tree.Preorder.Order());
+        for (int position = 0; position < tree.Preorder.Length; position++)
+        {
+            int node = tree.Preorder[position];
+            var dominated = reachable.Where(w => w == node || oracle.Dominated[node][w]).ToArray();
+            Assert.Equal(dominated, tree.Preorder.AsSpan(position, tree.SubtreeSize[position]).ToArray().Order());
+        }
     }
 }

@@ -89,6 +89,24 @@ public class DominatorShapeTests
     }
 
     [Fact]
+    public void A_back_edge_across_a_million_long_chain_is_evaluated_without_recursion()
+    {
+        // Chain 0 -> 1 -> ... -> n-1, a back edge n-1 -> 1 (path compression over the whole chain)
+        // and a shortcut 0 -> n/2, which makes 0 the dominator of the second half.
+        const int length = 1_000_000;
+        const int middle = length / 2;
+        var edges = Enumerable.Range(0, length - 1).Select(k => (k, k + 1)).Append((length - 1, 1)).Append((0, middle));
+        var snapshot = Build(length, edges, [Strong(0)], sizeOf: _ => 10);
+        var tree = DominatorTree.Compute(snapshot);
+
+        for (int k = 1; k < length; k++)
+            Assert.Equal(k == middle ? 0 : k - 1, tree.ImmediateDominator[k]);
+        Assert.Equal(10L * length, tree.RetainedSize[0]);
+        Assert.Equal(10L * (middle - 1), tree.RetainedSize[1]);
+        Assert.Equal(10L * (length - middle), tree.RetainedSize[middle]);
+    }
+
+    [Fact]
     public void A_wide_fan_out_is_dominated_by_its_hub()
     {
         const int children = 100_000;

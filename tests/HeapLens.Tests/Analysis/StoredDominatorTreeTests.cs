@@ -42,4 +42,11 @@ public class StoredDominatorTreeTests
     [Fact]
     public void A_retained_size_below_the_own_size_is_refused() =>
         Assert.Throws<HeapLensException>(() => DominatorTree.FromStored(Chain, [-1, 0, 1, -2], [72, 48, 10, 24]));
+
+    [Fact]
+    public void Retained_sizes_that_do_not_add_up_are_refused()
+    {
+        var error = Assert.Throws<HeapLensException>(() => DominatorTree.FromStored(Chain, [-1, 0, 1, -2], [80, 48, 24, 24]));
+        Assert.Contains("object 0 retains 80 bytes", error.Message);
+    }
 }
