@@ -18,5 +18,6 @@ public static class Program
     private static IEnumerable<Command> Commands()
     {
         yield return PsCommand.Create();
+        yield return AllocsCommand.Create();
     }
 }

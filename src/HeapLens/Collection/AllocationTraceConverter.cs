@@ -1,0 +1,212 @@
+using HeapLens.Profiles;
+using Microsoft.Diagnostics.Symbols;
+using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Etlx;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
+
+namespace HeapLens.Collection;
+
+/// <summary>The profile made from a trace, and what went into it.</summary>
+public sealed record AllocationConversion(Profile Profile, AllocationEventKind Source, long Samples, int EventsLost)
+{
+    /// <summary>True when the samples come from GCAllocationTick, whose estimates are biased.</summary>
+    public bool IsBiased => Source == AllocationEventKind.AllocationTick;
+}
+
+/// <summary>
+/// Turns a .nettrace file (recorded by HeapLens or by dotnet-trace) into an allocation profile.
+/// TraceEvent converts the trace to its indexed ETLX form, which resolves every event's stack to
+/// methods and modules using the method load and rundown events; source lines come from the
+/// portable PDBs found next to the assemblies. Each distinct stack is resolved once.
+/// </summary>
+public static class AllocationTraceConverter
+{
+    public const string BiasedComment =
+        "estimated from GCAllocationTick (runtime before .NET 10): one event per ~100 KB, biased for periodic allocation patterns";
+
+    public static AllocationConversion Convert(string tracePath, IProgress<string>? progress = null)
+    {
+        if (!File.Exists(tracePath))
+            throw new HeapLensException($"{tracePath}: no such file");
+        if (new FileInfo(tracePath).Length == 0)
+            throw new HeapLensException($"{tracePath}: the file is empty");
+
+        string etlxPath = Path.Combine(Path.GetTempPath(), $"heaplens-{Environment.ProcessId}-{Guid.NewGuid():N}.etlx");
+        try
+        {
+            progress?.Report("indexing the trace");
+            CreateEtlx(tracePath, etlxPath);
+            using var log = new TraceLog(etlxPath);
+            progress?.Report("building the profile");
+            return new Conversion(log).Run();
+        }
+        finally
+        {
+            File.Delete(etlxPath);
+        }
+    }
+
+    private static void CreateEtlx(string tracePath, string etlxPath)
+    {
+        try
+        {
+            TraceLog.CreateFromEventPipeDataFile(tracePath, etlxPath, new TraceLogOptions { ContinueOnError = true });
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // TraceEvent reports a foreign or truncated file with assorted exception types.
+            throw new HeapLensException($"{tracePath}: not a readable .nettrace file ({e.Message.ReplaceLineEndings(" ")})", e);
+        }
+    }
+
+    /// <summary>One conversion: a profile under construction per event kind, and the source line lookup.</summary>
+    private sealed class Conversion(TraceLog log)
+    {
+        private readonly SourceLines _sourceLines = new(log);
+        private readonly ProfileUnderConstruction _sampled = new(log);
+        private readonly ProfileUnderConstruction _ticks = new(log);
+
+        // GCAllocationTick fires when ~100 KB have been allocated on a heap since the last tick.
+        private const long AllocationTickPeriodBytes = 100 * 1024;
+
+        public AllocationConversion Run()
+        {
+            using (_sourceLines)
+            {
+                var source = log.Events.GetSource();
+                source.Clr.AllocationSampling += OnSampled;
+                source.Clr.GCAllocationTick += OnTick;
+                source.Process();
+            }
+
+            long start = new DateTimeOffset(log.SessionStartTime.ToUniversalTime()).ToUnixTimeMilliseconds() * 1_000_000;
+            long duration = (long)(log.SessionDuration.TotalMilliseconds * 1_000_000);
+            // With both kinds present (a runtime that has AllocationSampled), the unbiased events win.
+            if (_sampled.Builder.SampleCount > 0 || _ticks.Builder.SampleCount == 0)
+            {
+                var profile = _sampled.Builder.Build(start, duration, AllocationEstimator.SamplingPeriodBytes,
+                    ["estimated from AllocationSampled events (randomized per-byte sampling, p = 1/102400)"]);
+                return new AllocationConversion(profile, AllocationEventKind.AllocationSampled, _sampled.Builder.SampleCount, log.EventsLost);
+            }
+            var biased = _ticks.Builder.Build(start, duration, AllocationTickPeriodBytes, [BiasedComment]);
+            return new AllocationConversion(biased, AllocationEventKind.AllocationTick, _ticks.Builder.SampleCount, log.EventsLost);
+        }
+
+        private void OnSampled(AllocationSampledTraceData data)
+        {
+            long size = data.ObjectSize;
+            _sampled.Builder.Add(_sampled.StackOf(data, _sourceLines), TypeName(data.TypeName),
+                size, AllocationEstimator.ObjectsPerSample(size), AllocationEstimator.BytesPerSample(size));
+        }
+
+        private void OnTick(GCAllocationTickTraceData data)
+        {
+            long size = data.ObjectSize;
+            long amount = data.AllocationAmount64;
+            // The tick attributes everything since the previous tick to the object that crossed the threshold.
+            double objects = size > 0 ? (double)amount / size : 1;
+            _ticks.Builder.Add(_ticks.StackOf(data, _sourceLines), TypeName(data.TypeName), size, objects, amount);
+        }
+
+        private static string TypeName(string name) => string.IsNullOrEmpty(name) ? "(unknown type)" : name;
+    }
+
+    /// <summary>A profile builder and the caches that map TraceEvent's stack and address indexes to its ids.</summary>
+    internal sealed class ProfileUnderConstruction(TraceLog log)
+    {
+        private readonly Dictionary<CallStackIndex, int> _stacks = [];
+        private readonly Dictionary<CodeAddressIndex, ulong> _locations = [];
+        private readonly List<ulong> _frames = [];
+
+        public AllocationProfileBuilder Builder { get; } = new();
+
+        public int StackOf(TraceEvent data, SourceLines sourceLines)
+        {
+            var index = data.CallStackIndex();
+            if (_stacks.TryGetValue(index, out int id))
+                return id;
+            _frames.Clear();
+            var callStacks = log.CallStacks;
+            // Walk from the leaf to the root with a loop: stacks can be thousands of frames deep.
+            for (var frame = index; frame != CallStackIndex.Invalid; frame = callStacks.Caller(frame))
+                _frames.Add(LocationOf(callStacks.CodeAddressIndex(frame), sourceLines));
+            id = Builder.Stack([.. _frames]);
+            _stacks.Add(index, id);
+            return id;
+        }
+
+        private ulong LocationOf(CodeAddressIndex address, SourceLines sourceLines)
+        {
+            if (_locations.TryGetValue(address, out ulong id))
+                return id;
+            var codeAddresses = log.CodeAddresses;
+            var module = codeAddresses.ModuleFile(address);
+            var method = codeAddresses.MethodIndex(address);
+            string name = method != MethodIndex.Invalid
+                ? MethodName(codeAddresses.Methods.FullMethodName(method))
+                : $"{(module is null ? "?" : module.Name)}!0x{codeAddresses.Address(address):x}";
+            var line = method != MethodIndex.Invalid ? sourceLines.Find(address, module) : default;
+            ulong function = Builder.Function(name, name, line.File);
+            ulong mapping = Builder.Mapping(module?.FilePath ?? "", sourceLines.HasPdb(module));
+            id = Builder.Location(function, line.Line, mapping, codeAddresses.Address(address));
+            _locations.Add(address, id);
+            return id;
+        }
+
+        /// <summary>"Ns.Type.Method(int32,class X)" → "Ns.Type.Method": pprof groups by name, and the short form reads well.</summary>
+        private static string MethodName(string fullName)
+        {
+            int paren = fullName.IndexOf('(');
+            return paren > 0 ? fullName[..paren] : fullName;
+        }
+    }
+
+    /// <summary>Source file and line of code addresses, from portable PDBs found next to their assemblies.</summary>
+    internal sealed class SourceLines(TraceLog log) : IDisposable
+    {
+        private SymbolReader? _reader;
+        private readonly Dictionary<string, bool> _hasPdb = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _symbolDirectories = new(StringComparer.Ordinal);
+
+        public bool HasPdb(TraceModuleFile? module)
+        {
+            if (module is null || string.IsNullOrEmpty(module.FilePath))
+                return false;
+            if (!_hasPdb.TryGetValue(module.FilePath, out bool found))
+            {
+                found = File.Exists(Path.ChangeExtension(module.FilePath, ".pdb"));
+                _hasPdb.Add(module.FilePath, found);
+            }
+            return found;
+        }
+
+        public (string File, long Line) Find(CodeAddressIndex address, TraceModuleFile? module)
+        {
+            if (!HasPdb(module))
+                return ("", 0);
+            _reader ??= CreateReader();
+            string directory = Path.GetDirectoryName(module!.FilePath)!;
+            if (_symbolDirectories.Add(directory))
+                _reader.SymbolPath = string.Join(";", _symbolDirectories);
+            try
+            {
+                var location = log.CodeAddresses.GetSourceLine(_reader, address);
+                if (location?.SourceFile is null)
+                    return ("", 0);
+                return (location.SourceFile.BuildTimeFilePath ?? "", location.LineNumber);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or BadImageFormatException)
+            {
+                return ("", 0); // an unreadable PDB only costs the line numbers
+            }
+        }
+
+        private static SymbolReader CreateReader() => new(TextWriter.Null, "")
+        {
+            // Only local files next to the assemblies: never a symbol server.
+            SecurityCheck = _ => true,
+        };
+
+        public void Dispose() => _reader?.Dispose();
+    }
+}
