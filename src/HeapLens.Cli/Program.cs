@@ -19,5 +19,7 @@ public static class Program
     {
         yield return PsCommand.Create();
         yield return AllocsCommand.Create();
+        yield return ListCommand.Create();
+        yield return TracesCommand.Create();
     }
 }

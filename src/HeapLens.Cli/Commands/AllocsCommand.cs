@@ -36,7 +36,9 @@ internal static class AllocsCommand
         };
         process.AddTo(command);
 
-        command.SetAction((result, cancellation) => CommandRunner.RunAsync(async token =>
+        // A synchronous action with its own Ctrl+C handling: Ctrl+C must end the capture, not the process,
+        // and converting the trace afterwards can take longer than System.CommandLine's grace period.
+        command.SetAction(result => CommandRunner.Run(() =>
         {
             string? trace = result.GetValue(from);
             if (trace is not null)
@@ -49,8 +51,9 @@ internal static class AllocsCommand
             if (!DurationParser.TryParse(durationText, out var length))
                 throw new HeapLensException($"--duration: '{durationText}' is not a duration (try 30s, 2m, 500ms)");
             var target = process.Resolve(result);
-            return await RecordAsync(target, length, result.GetValue(output), token).ConfigureAwait(false);
-        }, cancellation));
+            using var ctrlC = new StopOnCtrlC();
+            return RecordAsync(target, length, result.GetValue(output), ctrlC.Token).GetAwaiter().GetResult();
+        }));
         return command;
     }
 

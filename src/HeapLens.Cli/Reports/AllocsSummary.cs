@@ -16,7 +16,7 @@ internal static class AllocsSummary
         Console.Out.WriteLine(
             $"{Sizes.Count(conversion.Samples)} samples over {duration.TotalSeconds:0.0}s: an estimated {Sizes.Format(bytes)} in {Sizes.Count(objects)} objects allocated");
         if (conversion.IsBiased)
-            Console.Out.WriteLine("note: this runtime has no AllocationSampled event (before .NET 10); the estimates come from GCAllocationTick, which is biased for periodic allocation patterns");
+            Console.Out.WriteLine("note: no AllocationSampled events (a runtime before .NET 10, or a trace recorded without keyword 0x80000000000); the estimates come from GCAllocationTick, which is biased for periodic allocation patterns");
         if (conversion.Samples == 0)
             Console.Out.WriteLine("note: no allocation events were recorded (was the target allocating? for --from, record with --providers Microsoft-Windows-DotNETRuntime:0x80000000000:5)");
         if (conversion.EventsLost > 0)

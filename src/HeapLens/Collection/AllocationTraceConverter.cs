@@ -38,7 +38,14 @@ public static class AllocationTraceConverter
             CreateEtlx(tracePath, etlxPath);
             using var log = new TraceLog(etlxPath);
             progress?.Report("building the profile");
-            return new Conversion(log).Run();
+            try
+            {
+                return new Conversion(log).Run();
+            }
+            catch (Exception e) when (e is not (HeapLensException or OutOfMemoryException))
+            {
+                throw new HeapLensException($"{tracePath}: the trace is truncated or corrupt ({e.Message.ReplaceLineEndings(" ")})", e);
+            }
         }
         finally
         {
@@ -142,10 +149,12 @@ public static class AllocationTraceConverter
             var codeAddresses = log.CodeAddresses;
             var module = codeAddresses.ModuleFile(address);
             var method = codeAddresses.MethodIndex(address);
-            string name = method != MethodIndex.Invalid
-                ? MethodName(codeAddresses.Methods.FullMethodName(method))
-                : $"{(module is null ? "?" : module.Name)}!0x{codeAddresses.Address(address):x}";
-            var line = method != MethodIndex.Invalid ? sourceLines.Find(address, module) : default;
+            string? methodName = method != MethodIndex.Invalid ? codeAddresses.Methods.FullMethodName(method) : null;
+            // Code the trace never described (no rundown, or native code): module and address, like pprof.
+            string name = string.IsNullOrEmpty(methodName)
+                ? $"{(string.IsNullOrEmpty(module?.Name) ? "?" : module.Name)}!0x{codeAddresses.Address(address):x}"
+                : MethodName(methodName);
+            var line = methodName is null ? (File: "", Line: 0L) : sourceLines.Find(address, module);
             ulong function = Builder.Function(name, name, line.File);
             ulong mapping = Builder.Mapping(module?.FilePath ?? "", sourceLines.HasPdb(module));
             id = Builder.Location(function, line.Line, mapping, codeAddresses.Address(address));

@@ -33,9 +33,9 @@ public sealed class AllocationProfileBuilder
     public long SampleCount => _sampleCount;
 
     /// <summary>A mapping (module) by file path; 0 for none.</summary>
-    public ulong Mapping(string filePath, bool hasLineNumbers)
+    public ulong Mapping(string? filePath, bool hasLineNumbers)
     {
-        if (filePath.Length == 0)
+        if (string.IsNullOrEmpty(filePath))
             return 0;
         if (_mappings.TryGetValue(filePath, out ulong id))
             return id;
@@ -49,8 +49,12 @@ public sealed class AllocationProfileBuilder
     }
 
     /// <summary>A function by name and source file (empty when unknown).</summary>
-    public ulong Function(string name, string systemName, string sourceFile)
+    public ulong Function(string? name, string? systemName, string? sourceFile)
     {
+        // TraceEvent leaves names null for code it could not describe.
+        name ??= "";
+        systemName ??= name;
+        sourceFile ??= "";
         if (_functions.TryGetValue((name, sourceFile), out ulong id))
             return id;
         id = (ulong)_profile.Functions.Count + 1;
@@ -116,7 +120,38 @@ public sealed class AllocationProfileBuilder
             sample.Labels.Add(new Label(SizeLabel, null, size, "bytes"));
             _profile.Samples.Add(sample);
         }
+        PutMainModuleFirst();
         return _profile;
+    }
+
+    /// <summary>
+    /// pprof shows the first mapping as the profile's "File", so put first the module that most
+    /// samples start in (the outermost frame with a module): the application, not the runtime library.
+    /// </summary>
+    private void PutMainModuleFirst()
+    {
+        if (_profile.Mappings.Count < 2)
+            return;
+        var mappingOf = _profile.Locations.ToDictionary(l => l.Id, l => l.MappingId);
+        var rootCounts = new Dictionary<ulong, long>();
+        foreach (ulong[] stack in _stacks)
+        {
+            for (int i = stack.Length - 1; i >= 0; i--)
+            {
+                ulong mapping = mappingOf[stack[i]];
+                if (mapping == 0)
+                    continue;
+                rootCounts[mapping] = rootCounts.GetValueOrDefault(mapping) + 1;
+                break;
+            }
+        }
+        if (rootCounts.Count == 0)
+            return;
+        ulong main = rootCounts.MaxBy(c => c.Value).Key;
+        int at = _profile.Mappings.FindIndex(m => m.Id == main);
+        var mainMapping = _profile.Mappings[at];
+        _profile.Mappings.RemoveAt(at);
+        _profile.Mappings.Insert(0, mainMapping);
     }
 
     private ulong TypeLocation(string typeName)

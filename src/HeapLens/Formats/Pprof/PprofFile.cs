@@ -24,10 +24,12 @@ public static class PprofFile
                 PprofWriter.Write(profile, gzip);
             File.Move(temporary, fullPath, overwrite: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
             File.Delete(temporary);
-            throw new HeapLensException($"cannot write {path}: {e.Message}", e);
+            if (e is IOException or UnauthorizedAccessException)
+                throw new HeapLensException($"cannot write {path}: {e.Message}", e);
+            throw;
         }
     }
 
