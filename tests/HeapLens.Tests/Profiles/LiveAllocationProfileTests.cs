@@ -139,9 +139,8 @@ public sealed class LiveAllocationProfileTests(MixCaptureFixture capture) : ICla
         Assert.Equal("System.Object", flat.Functions[0].Name);
         var cum = FunctionTotals.Compute(new ProfileIndex(Profile), "alloc_space", byCum: true);
         Assert.Equal(cum.Functions.Select(f => f.Cum).OrderDescending(), cum.Functions.Select(f => f.Cum));
-        // Main's frame holds both methods' allocations: 2 GB of the total, at the top of the cum ranking.
-        var main = cum.Functions[0];
-        Assert.Equal("Program.<Main>$", main.Name);
+        // Main's frame (and Mix's, which it calls) hold both methods' allocations: the top of the cum ranking.
+        var main = cum.Functions.Take(2).Single(f => f.Name == "Program.<Main>$");
         Assert.InRange(main.Cum, (capture.ArrayBytes + capture.ObjectBytes) * 0.95, cum.Total);
         Assert.Contains(cum.Functions.Take(6), f => f.Name == Arrays);
     }
