@@ -40,7 +40,7 @@ public static class AllocationTraceConverter
             progress?.Report("building the profile");
             try
             {
-                return new Conversion(log).Run();
+                return new Conversion(log, tracePath).Run();
             }
             catch (Exception e) when (e is not (HeapLensException or OutOfMemoryException))
             {
@@ -67,9 +67,9 @@ public static class AllocationTraceConverter
     }
 
     /// <summary>One conversion: a profile under construction per event kind, and the source line lookup.</summary>
-    private sealed class Conversion(TraceLog log)
+    private sealed class Conversion(TraceLog log, string tracePath)
     {
-        private readonly SourceLines _sourceLines = new(log);
+        private readonly SourceLines _sourceLines = new(log, tracePath);
         private readonly ProfileUnderConstruction _sampled = new(log);
         private readonly ProfileUnderConstruction _ticks = new(log);
 
@@ -170,12 +170,18 @@ public static class AllocationTraceConverter
         }
     }
 
-    /// <summary>Source file and line of code addresses, from portable PDBs found next to their assemblies.</summary>
-    internal sealed class SourceLines(TraceLog log) : IDisposable
+    /// <summary>
+    /// Source file and line of code addresses, from portable PDBs found next to their assemblies.
+    /// Calls are located by <see cref="AllocationCallSites"/>; TraceEvent's own lookup is the fallback.
+    /// </summary>
+    internal sealed class SourceLines(TraceLog log, string tracePath) : IDisposable
     {
-        private SymbolReader? _reader;
+        private readonly Lazy<AllocationCallSites> _callSites = new(() => AllocationCallSites.Collect(tracePath));
         private readonly Dictionary<string, bool> _hasPdb = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, ManagedSymbolModule?> _pdbs = new(StringComparer.Ordinal);
         private readonly HashSet<string> _symbolDirectories = new(StringComparer.Ordinal);
+        private SymbolReader? _reader;
+
 
         public bool HasPdb(TraceModuleFile? module)
         {
@@ -183,7 +189,7 @@ public static class AllocationTraceConverter
                 return false;
             if (!_hasPdb.TryGetValue(module.FilePath, out bool found))
             {
-                found = File.Exists(Path.ChangeExtension(module.FilePath, ".pdb"));
+                found = File.Exists(PdbPath(module.FilePath));
                 _hasPdb.Add(module.FilePath, found);
             }
             return found;
@@ -194,21 +200,42 @@ public static class AllocationTraceConverter
             if (!HasPdb(module))
                 return ("", 0);
             _reader ??= CreateReader();
-            string directory = Path.GetDirectoryName(module!.FilePath)!;
-            if (_symbolDirectories.Add(directory))
-                _reader.SymbolPath = string.Join(";", _symbolDirectories);
             try
             {
-                var location = log.CodeAddresses.GetSourceLine(_reader, address);
-                if (location?.SourceFile is null)
-                    return ("", 0);
-                return (location.SourceFile.BuildTimeFilePath ?? "", location.LineNumber);
+                if (_callSites.Value.CallAt(log.CodeAddresses.Address(address)) is { } call
+                    && Pdb(module!.FilePath) is { } pdb
+                    && AllocationCallSites.Line(pdb, call.Token, call.IlOffset) is { } line)
+                    return line;
+                return TraceEventLine(address, module!);
             }
             catch (Exception e) when (e is IOException or InvalidOperationException or BadImageFormatException)
             {
                 return ("", 0); // an unreadable PDB only costs the line numbers
             }
         }
+
+        private (string File, long Line) TraceEventLine(CodeAddressIndex address, TraceModuleFile module)
+        {
+            string directory = Path.GetDirectoryName(module.FilePath)!;
+            if (_symbolDirectories.Add(directory))
+                _reader!.SymbolPath = string.Join(";", _symbolDirectories);
+            var location = log.CodeAddresses.GetSourceLine(_reader, address);
+            if (location?.SourceFile is null)
+                return ("", 0);
+            return (location.SourceFile.BuildTimeFilePath ?? "", location.LineNumber);
+        }
+
+        private ManagedSymbolModule? Pdb(string assemblyPath)
+        {
+            if (!_pdbs.TryGetValue(assemblyPath, out var pdb))
+            {
+                pdb = _reader!.OpenSymbolFile(PdbPath(assemblyPath)) as ManagedSymbolModule;
+                _pdbs.Add(assemblyPath, pdb);
+            }
+            return pdb;
+        }
+
+        private static string PdbPath(string assemblyPath) => Path.ChangeExtension(assemblyPath, ".pdb");
 
         private static SymbolReader CreateReader() => new(TextWriter.Null, "")
         {
