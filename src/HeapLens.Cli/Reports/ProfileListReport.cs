@@ -41,7 +41,7 @@ internal static class ProfileListReport
             if (source is null)
             {
                 console.WriteLine(function.FileName.Length == 0
-                    ? "  (no source line information: the assembly had no portable PDB next to it)"
+                    ? "  (no source line information: no portable PDB matching the assembly was found next to it)"
                     : $"  (source file not found: {function.FileName}; values by line number follow)");
                 WriteLines(console, types, function.Lines.Select(l => (l.Line, (long[]?)l.Values, "")));
                 continue;

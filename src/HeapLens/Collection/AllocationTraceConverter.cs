@@ -203,7 +203,7 @@ public static class AllocationTraceConverter
             try
             {
                 if (_callSites.Value.CallAt(log.CodeAddresses.Address(address)) is { } call
-                    && Pdb(module!.FilePath) is { } pdb
+                    && MatchingPdb(module!) is { } pdb
                     && AllocationCallSites.Line(pdb, call.Token, call.IlOffset) is { } line)
                     return line;
                 return TraceEventLine(address, module!);
@@ -225,12 +225,18 @@ public static class AllocationTraceConverter
             return (location.SourceFile.BuildTimeFilePath ?? "", location.LineNumber);
         }
 
-        private ManagedSymbolModule? Pdb(string assemblyPath)
+        /// <summary>
+        /// The PDB next to the assembly, if it is the one built with the code that ran (same PDB id as
+        /// the module in the trace): a rebuilt assembly's PDB would give wrong lines, or none.
+        /// </summary>
+        private ManagedSymbolModule? MatchingPdb(TraceModuleFile module)
         {
-            if (!_pdbs.TryGetValue(assemblyPath, out var pdb))
+            if (!_pdbs.TryGetValue(module.FilePath, out var pdb))
             {
-                pdb = _reader!.OpenSymbolFile(PdbPath(assemblyPath)) as ManagedSymbolModule;
-                _pdbs.Add(assemblyPath, pdb);
+                pdb = _reader!.OpenSymbolFile(PdbPath(module.FilePath)) as ManagedSymbolModule;
+                if (pdb is not null && (module.PdbSignature == Guid.Empty || pdb.PdbGuid != module.PdbSignature))
+                    pdb = null;
+                _pdbs.Add(module.FilePath, pdb);
             }
             return pdb;
         }

@@ -125,29 +125,31 @@ public sealed class AllocationProfileBuilder
     }
 
     /// <summary>
-    /// pprof shows the first mapping as the profile's "File", so put first the module that most
-    /// samples start in (the outermost frame with a module): the application, not the runtime library.
+    /// pprof shows the first mapping as the profile's "File", so put first the module in which most of
+    /// the allocated bytes' stacks start (the outermost frame with a module): the application, not the
+    /// runtime library that runtime-internal threads start in.
     /// </summary>
     private void PutMainModuleFirst()
     {
         if (_profile.Mappings.Count < 2)
             return;
         var mappingOf = _profile.Locations.ToDictionary(l => l.Id, l => l.MappingId);
-        var rootCounts = new Dictionary<ulong, long>();
-        foreach (ulong[] stack in _stacks)
+        var rootBytes = new Dictionary<ulong, double>();
+        foreach (var ((stackId, _, _), totals) in _samples)
         {
+            ulong[] stack = _stacks[stackId];
             for (int i = stack.Length - 1; i >= 0; i--)
             {
                 ulong mapping = mappingOf[stack[i]];
                 if (mapping == 0)
                     continue;
-                rootCounts[mapping] = rootCounts.GetValueOrDefault(mapping) + 1;
+                rootBytes[mapping] = rootBytes.GetValueOrDefault(mapping) + totals.Bytes;
                 break;
             }
         }
-        if (rootCounts.Count == 0)
+        if (rootBytes.Count == 0)
             return;
-        ulong main = rootCounts.MaxBy(c => c.Value).Key;
+        ulong main = rootBytes.MaxBy(c => c.Value).Key;
         int at = _profile.Mappings.FindIndex(m => m.Id == main);
         var mainMapping = _profile.Mappings[at];
         _profile.Mappings.RemoveAt(at);
