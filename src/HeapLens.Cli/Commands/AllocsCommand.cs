@@ -29,10 +29,11 @@ internal static class AllocsCommand
         {
             Description = "Build the profile from a .nettrace recorded with dotnet-trace instead of a live process.",
         };
+        var format = OutputFormatOption.Create();
         var command = new Command("allocs",
             "Profile allocations by call stack and source line (alloc_objects and alloc_space), written as pprof.")
         {
-            duration, output, from,
+            duration, output, from, format,
         };
         process.AddTo(command);
 
@@ -45,28 +46,29 @@ internal static class AllocsCommand
             {
                 if (result.GetValue(process.ProcessId) is not null || result.GetValue(process.Name) is not null)
                     throw new HeapLensException("give either --from or a process (-p/-n), not both");
-                return Import(trace, result.GetValue(output) ?? DefaultOutputFor(trace));
+                return Import(trace, result.GetValue(output) ?? DefaultOutputFor(trace), result.GetValue(format));
             }
             string durationText = result.GetValue(duration)!;
             if (!DurationParser.TryParse(durationText, out var length))
                 throw new HeapLensException($"--duration: '{durationText}' is not a duration (try 30s, 2m, 500ms)");
             var target = process.Resolve(result);
             using var ctrlC = new StopOnCtrlC();
-            return RecordAsync(target, length, result.GetValue(output), ctrlC.Token).GetAwaiter().GetResult();
+            return RecordAsync(target, length, result.GetValue(output), result.GetValue(format), ctrlC.Token).GetAwaiter().GetResult();
         }));
         return command;
     }
 
-    private static int Import(string tracePath, string outputPath)
+    private static int Import(string tracePath, string outputPath, OutputFormat format)
     {
         var conversion = WithStatus("reading " + Path.GetFileName(tracePath), status =>
             AllocationTraceConverter.Convert(tracePath, new Progress<string>(step => status(step))));
         PprofFile.Save(conversion.Profile, outputPath);
-        AllocsSummary.Write(conversion, outputPath, targetExited: false);
+        Report(conversion, outputPath, targetExited: false, format);
         return 0;
     }
 
-    private static async Task<int> RecordAsync(DotNetProcess target, TimeSpan duration, string? output, CancellationToken stop)
+    private static async Task<int> RecordAsync(DotNetProcess target, TimeSpan duration, string? output, OutputFormat format,
+        CancellationToken stop)
     {
         string outputPath = Path.GetFullPath(output ?? $"allocs-{target.Name}-{target.Id}-{DateTime.Now:yyyyMMdd-HHmmss}.pb.gz");
         string directory = Path.GetDirectoryName(outputPath)!;
@@ -81,7 +83,7 @@ internal static class AllocsCommand
             var conversion = WithStatus("resolving stacks", status =>
                 AllocationTraceConverter.Convert(tracePath, new Progress<string>(step => status(step))));
             PprofFile.Save(conversion.Profile, outputPath);
-            AllocsSummary.Write(conversion, outputPath, recording.TargetExited);
+            Report(conversion, outputPath, recording.TargetExited, format);
             return 0;
         }
         finally
@@ -107,6 +109,14 @@ internal static class AllocsCommand
                 .ConfigureAwait(false);
         }).ConfigureAwait(false);
         return recording!;
+    }
+
+    private static void Report(AllocationConversion conversion, string outputPath, bool targetExited, OutputFormat format)
+    {
+        if (format == OutputFormat.Json)
+            OutputFormatOption.WriteJson(AllocsSummary.Json(conversion, outputPath, targetExited));
+        else
+            AllocsSummary.Write(conversion, outputPath, targetExited);
     }
 
     private static T WithStatus<T>(string initial, Func<Action<string>, T> work)

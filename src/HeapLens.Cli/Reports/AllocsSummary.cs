@@ -6,6 +6,19 @@ namespace HeapLens.Cli.Reports;
 /// <summary>The few lines `heaplens allocs` prints once the profile is written.</summary>
 internal static class AllocsSummary
 {
+    public static object Json(AllocationConversion conversion, string outputPath, bool targetExited) => new
+    {
+        output = outputPath,
+        source = conversion.Source,
+        biased = conversion.IsBiased,
+        samples = conversion.Samples,
+        durationSeconds = Math.Round(conversion.Profile.DurationNanos / 1e9, 3),
+        estimatedObjects = Sum(conversion.Profile, AllocationProfileBuilder.ObjectsType),
+        estimatedBytes = Sum(conversion.Profile, AllocationProfileBuilder.SpaceType),
+        eventsLost = conversion.EventsLost,
+        targetExited,
+    };
+
     public static void Write(AllocationConversion conversion, string outputPath, bool targetExited)
     {
         var profile = conversion.Profile;

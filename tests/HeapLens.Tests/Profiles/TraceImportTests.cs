@@ -60,6 +60,22 @@ public sealed class TraceImportTests : IDisposable
         Assert.Contains("AllocTarget.Allocators.AllocateObjects", GoPprof.Run("-top", "-nodefraction=0", output));
     }
 
+    [Fact]
+    public void The_cli_summary_in_json_matches_the_profile()
+    {
+        string output = Path.Combine(_directory, "sampled.pb.gz");
+        var (exit, stdout, stderr) = ChildProcess.RunHeapLens("allocs", "--from", Trace("mix-sampled.nettrace"), "-o", output, "--format", "json");
+        Assert.True(exit == 0, stderr);
+        using var json = System.Text.Json.JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        var profile = PprofFile.Load(output);
+        Assert.Equal("allocation-sampled", root.GetProperty("source").GetString());
+        Assert.False(root.GetProperty("biased").GetBoolean());
+        Assert.Equal(profile.Samples.Sum(s => s.Values[1]), root.GetProperty("estimatedBytes").GetInt64());
+        Assert.Equal(profile.Samples.Sum(s => s.Values[0]), root.GetProperty("estimatedObjects").GetInt64());
+        Assert.Equal(AllocationTraceConverter.Convert(Trace("mix-sampled.nettrace")).Samples, root.GetProperty("samples").GetInt64());
+    }
+
     [Theory]
     [InlineData("empty")]
     [InlineData("text")]
