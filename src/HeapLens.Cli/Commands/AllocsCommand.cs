@@ -24,18 +24,19 @@ internal static class AllocsCommand
         var output = new Option<string?>("--output", "-o")
         {
             Description = "The profile to write (gzip-compressed pprof). Default: allocs-<name>-<pid>-<time>.pb.gz, or <trace>.pb.gz with --from.",
+            HelpName = "file.pb.gz",
         };
         var from = new Option<string?>("--from")
         {
             Description = "Build the profile from a .nettrace recorded with dotnet-trace instead of a live process.",
+            HelpName = "trace.nettrace",
         };
         var format = OutputFormatOption.Create();
         var command = new Command("allocs",
-            "Profile allocations by call stack and source line (alloc_objects and alloc_space), written as pprof.")
-        {
-            duration, output, from, format,
-        };
+            "Profile allocations by call stack and source line (alloc_objects and alloc_space), written as pprof.");
         process.AddTo(command);
+        foreach (Option option in new Option[] { duration, output, from, format })
+            command.Options.Add(option);
 
         // A synchronous action with its own Ctrl+C handling: Ctrl+C must end the capture, not the process,
         // and converting the trace afterwards can take longer than System.CommandLine's grace period.
