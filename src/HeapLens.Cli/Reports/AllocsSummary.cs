@@ -16,6 +16,7 @@ internal static class AllocsSummary
         estimatedObjects = Sum(conversion.Profile, AllocationProfileBuilder.ObjectsType),
         estimatedBytes = Sum(conversion.Profile, AllocationProfileBuilder.SpaceType),
         eventsLost = conversion.EventsLost,
+        hasRundown = conversion.HasRundown,
         targetExited,
     };
 
@@ -36,6 +37,8 @@ internal static class AllocsSummary
             Console.Out.WriteLine($"warning: the runtime dropped {Sizes.Count(conversion.EventsLost)} events; totals are underestimated");
         if (targetExited)
             Console.Out.WriteLine("warning: the process exited during the capture; frames of methods it never described stay unresolved");
+        else if (!conversion.HasRundown && conversion.Samples > 0)
+            Console.Out.WriteLine("warning: the trace ends without rundown (cut short, or the process exited while it was recorded); frames of some methods stay unresolved");
         Console.Out.WriteLine($"Next: heaplens top {outputPath}   or   go tool pprof -top {outputPath}");
     }
 

@@ -53,7 +53,14 @@ internal sealed class AllocationCallSites
         }
         rundown.MethodDCStartVerbose += OnRundownMethod;
         rundown.MethodDCStopVerbose += OnRundownMethod;
-        source.Process();
+        try
+        {
+            source.Process();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A truncated trace: the maps read so far are still right; lines are a bonus, not a reason to fail.
+        }
         return new AllocationCallSites(ranges.Values.OrderBy(r => r.Start).ToArray());
     }
 

@@ -6,7 +6,8 @@ using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 namespace HeapLens.Collection;
 
 /// <summary>The profile made from a trace, and what went into it.</summary>
-public sealed record AllocationConversion(Profile Profile, AllocationEventKind Source, long Samples, int EventsLost)
+public sealed record AllocationConversion(Profile Profile, AllocationEventKind Source, long Samples, int EventsLost,
+    bool HasRundown)
 {
     /// <summary>True when the samples come from GCAllocationTick, whose estimates are biased.</summary>
     public bool IsBiased => Source == AllocationEventKind.AllocationTick;
@@ -71,6 +72,7 @@ public static class AllocationTraceConverter
         private readonly AllocationSourceLines _sourceLines = new(log, tracePath);
         private readonly ProfileUnderConstruction _sampled = new(log);
         private readonly ProfileUnderConstruction _ticks = new(log);
+        private bool _hasRundown;
 
         // GCAllocationTick fires when ~100 KB have been allocated on a heap since the last tick.
         private const long AllocationTickPeriodBytes = 100 * 1024;
@@ -82,6 +84,9 @@ public static class AllocationTraceConverter
                 var source = log.Events.GetSource();
                 source.Clr.AllocationSampling += OnSampled;
                 source.Clr.GCAllocationTick += OnTick;
+                // Rundown at the end of a session names every method; without it (a truncated trace, a
+                // process that exited mid-capture) frames of methods jitted before the session stay unnamed.
+                new ClrRundownTraceEventParser(source).MethodDCStopComplete += _ => _hasRundown = true;
                 source.Process();
             }
 
@@ -92,10 +97,12 @@ public static class AllocationTraceConverter
             {
                 var profile = _sampled.Builder.Build(start, duration, AllocationEstimator.SamplingPeriodBytes,
                     ["estimated from AllocationSampled events (randomized per-byte sampling, p = 1/102400)"]);
-                return new AllocationConversion(profile, AllocationEventKind.AllocationSampled, _sampled.Builder.SampleCount, log.EventsLost);
+                return new AllocationConversion(profile, AllocationEventKind.AllocationSampled, _sampled.Builder.SampleCount,
+                    log.EventsLost, _hasRundown);
             }
             var biased = _ticks.Builder.Build(start, duration, AllocationTickPeriodBytes, [BiasedComment]);
-            return new AllocationConversion(biased, AllocationEventKind.AllocationTick, _ticks.Builder.SampleCount, log.EventsLost);
+            return new AllocationConversion(biased, AllocationEventKind.AllocationTick, _ticks.Builder.SampleCount,
+                log.EventsLost, _hasRundown);
         }
 
         private void OnSampled(AllocationSampledTraceData data)

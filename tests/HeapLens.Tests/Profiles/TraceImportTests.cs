@@ -61,6 +61,20 @@ public sealed class TraceImportTests : IDisposable
     }
 
     [Fact]
+    public void A_trace_cut_before_its_rundown_still_gives_the_samples_and_says_so()
+    {
+        byte[] whole = File.ReadAllBytes(Trace("mix-sampled.nettrace"));
+        string cut = Path.Combine(_directory, "cut.nettrace");
+        File.WriteAllBytes(cut, whole[..(whole.Length / 2)]);
+        string output = Path.Combine(_directory, "cut.pb.gz");
+        var (exit, stdout, stderr) = ChildProcess.RunHeapLens("allocs", "--from", cut, "-o", output);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("warning: the trace ends without rundown", stdout);
+        Assert.True(AllocationTraceConverter.Convert(Trace("mix-sampled.nettrace")).HasRundown);
+        Assert.NotEmpty(PprofFile.Load(output).Samples);
+    }
+
+    [Fact]
     public void The_cli_summary_in_json_matches_the_profile()
     {
         string output = Path.Combine(_directory, "sampled.pb.gz");
