@@ -28,5 +28,8 @@ public static class Program
         yield return PathsCommand.Create();
         yield return SuspectsCommand.Create();
         yield return DiffCommand.Create();
+        yield return AllocsCommand.Create();
+        yield return ListCommand.Create();
+        yield return TracesCommand.Create();
     }
 }

@@ -2,6 +2,8 @@ using System.CommandLine;
 using HeapLens.Analysis;
 using HeapLens.Cli.Infrastructure;
 using HeapLens.Cli.Reports;
+using HeapLens.Formats.HeapSnap;
+using HeapLens.Formats.Pprof;
 
 namespace HeapLens.Cli.Commands;
 
@@ -11,19 +13,25 @@ internal static class TopCommand
 {
     public static Command Create()
     {
-        var file = CommonOptions.SnapshotFile();
+        var file = CommonOptions.SnapshotFile(description: "A heap snapshot (.heapsnap) or an allocation profile (.pb.gz).");
         var rows = CommonOptions.Rows(20, "How many types to show.");
         var by = new Option<TypeOrder>("--by")
         {
-            Description = "Sort by shallow bytes, retained bytes (what the type's instances keep alive) or instance count.",
+            Description = "Snapshots: sort by shallow bytes, retained bytes (what the type's instances keep alive) or instance count.",
             DefaultValueFactory = _ => TypeOrder.Shallow,
         };
         var format = OutputFormatOption.Create();
-        var command = new Command("top", "The types that take the most memory in a snapshot.") { file, rows, by, format };
+        var command = new Command("top", "A heap snapshot's types by memory, or an allocation profile's functions by allocations.")
+        {
+            file, rows, by, ProfileTop.Sample, ProfileTop.Cum, format,
+        };
         command.SetAction(result => CommandRunner.Run(() =>
         {
             string path = result.GetValue(file)!;
             int count = result.PositiveRows(rows);
+            // The content decides, not the name: a snapshot starts with "HEAPSNAP", a profile is gzip or protobuf.
+            if (!HeapSnapFile.LooksLikeSnapshot(path) && PprofFile.LooksLikeProfile(path))
+                return ProfileTop.Run(path, result.GetValue(ProfileTop.Sample), result.GetValue(ProfileTop.Cum), count, result.GetValue(format));
             var (snapshot, tree) = SnapshotLoader.LoadAnalyzed(path);
             var report = TypeReport.Create(snapshot, RetainedByType.Compute(snapshot, tree), result.GetValue(by), count);
             return Report.Write(report, result.GetValue(format));

@@ -1,0 +1,139 @@
+using System.CommandLine;
+using HeapLens.Cli.Infrastructure;
+using HeapLens.Cli.Reports;
+using HeapLens.Collection;
+using HeapLens.Formats.Pprof;
+using Spectre.Console;
+
+namespace HeapLens.Cli.Commands;
+
+/// <summary>
+/// heaplens allocs: records a live process's sampled allocations (or imports a .nettrace) and writes
+/// a pprof allocation profile.
+/// </summary>
+internal static class AllocsCommand
+{
+    public static Command Create()
+    {
+        var process = new ProcessOptions();
+        var duration = new Option<string>("--duration", "-d")
+        {
+            Description = "How long to record: 30s, 2m, 1m30s, 500ms. Ctrl+C ends the capture early and still writes the profile.",
+            DefaultValueFactory = _ => "30s",
+        };
+        var output = new Option<string?>("--output", "-o")
+        {
+            Description = "The profile to write (gzip-compressed pprof). Default: allocs-<name>-<pid>-<time>.pb.gz, or <trace>.pb.gz with --from.",
+            HelpName = "file.pb.gz",
+        };
+        var from = new Option<string?>("--from")
+        {
+            Description = "Build the profile from a .nettrace recorded with dotnet-trace instead of a live process.",
+            HelpName = "trace.nettrace",
+        };
+        var format = OutputFormatOption.Create();
+        var command = new Command("allocs",
+            "Profile allocations by call stack and source line (alloc_objects and alloc_space), written as pprof.");
+        process.AddTo(command);
+        foreach (Option option in new Option[] { duration, output, from, format })
+            command.Options.Add(option);
+
+        // A synchronous action with its own Ctrl+C handling: Ctrl+C must end the capture, not the process,
+        // and converting the trace afterwards can take longer than System.CommandLine's grace period.
+        command.SetAction(result => CommandRunner.Run(() =>
+        {
+            string? trace = result.GetValue(from);
+            if (trace is not null)
+            {
+                if (result.GetValue(process.ProcessId) is not null || result.GetValue(process.Name) is not null)
+                    throw new HeapLensException("give either --from or a process (-p/-n), not both");
+                return Import(trace, result.GetValue(output) ?? DefaultOutputFor(trace), result.GetValue(format));
+            }
+            string durationText = result.GetValue(duration)!;
+            if (!DurationParser.TryParse(durationText, out var length))
+                throw new HeapLensException($"--duration: '{durationText}' is not a duration (try 30s, 2m, 500ms)");
+            var target = process.Resolve(result);
+            using var ctrlC = new StopOnCtrlC();
+            return RecordAsync(target, length, result.GetValue(output), result.GetValue(format), ctrlC.Token).GetAwaiter().GetResult();
+        }));
+        return command;
+    }
+
+    private static int Import(string tracePath, string outputPath, OutputFormat format)
+    {
+        var conversion = WithStatus("reading " + Path.GetFileName(tracePath), status =>
+            AllocationTraceConverter.Convert(tracePath, new Progress<string>(step => status(step))));
+        PprofFile.Save(conversion.Profile, outputPath);
+        Report(conversion, outputPath, targetExited: false, format);
+        return 0;
+    }
+
+    private static async Task<int> RecordAsync(DotNetProcess target, TimeSpan duration, string? output, OutputFormat format,
+        CancellationToken stop)
+    {
+        string outputPath = Path.GetFullPath(output ?? $"allocs-{target.Name}-{target.Id}-{DateTime.Now:yyyyMMdd-HHmmss}.pb.gz");
+        string directory = Path.GetDirectoryName(outputPath)!;
+        if (!Directory.Exists(directory))
+            throw new HeapLensException($"cannot write {output}: directory {directory} does not exist");
+        // The raw trace goes next to the profile: it can be large, and the user chose that disk.
+        string tracePath = Path.Combine(directory, $".{Path.GetFileName(outputPath)}.{Environment.ProcessId}.nettrace");
+        try
+        {
+            int? major = RuntimeMajorVersion(target.Id);
+            var recording = await RecordWithProgressAsync(target, tracePath, duration, major, stop).ConfigureAwait(false);
+            var conversion = WithStatus("resolving stacks", status =>
+                AllocationTraceConverter.Convert(tracePath, new Progress<string>(step => status(step))));
+            PprofFile.Save(conversion.Profile, outputPath);
+            Report(conversion, outputPath, recording.TargetExited, format);
+            return 0;
+        }
+        finally
+        {
+            File.Delete(tracePath);
+        }
+    }
+
+    private static async Task<AllocationRecording> RecordWithProgressAsync(DotNetProcess target, string tracePath,
+        TimeSpan duration, int? runtimeMajorVersion, CancellationToken stop)
+    {
+        if (!Terminal.ShowProgress)
+            return await AllocationRecorder.RecordAsync(target.Id, tracePath, duration, runtimeMajorVersion, null, stop)
+                .ConfigureAwait(false);
+        AllocationRecording? recording = null;
+        await Terminal.Error.Status().StartAsync($"recording allocations of {Markup.Escape(target.Name)} ({target.Id})", async context =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var progress = new Progress<long>(bytes => context.Status(
+                $"recording allocations of {Markup.Escape(target.Name)} ({target.Id}): " +
+                $"{clock.Elapsed.TotalSeconds:0}s of {duration.TotalSeconds:0}s, {Sizes.Format(bytes)} of events (Ctrl+C to stop early)"));
+            recording = await AllocationRecorder.RecordAsync(target.Id, tracePath, duration, runtimeMajorVersion, progress, stop)
+                .ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        return recording!;
+    }
+
+    private static void Report(AllocationConversion conversion, string outputPath, bool targetExited, OutputFormat format)
+    {
+        if (format == OutputFormat.Json)
+            OutputFormatOption.WriteJson(AllocsSummary.Json(conversion, outputPath, targetExited));
+        else
+            AllocsSummary.Write(conversion, outputPath, targetExited);
+    }
+
+    private static T WithStatus<T>(string initial, Func<Action<string>, T> work)
+    {
+        if (!Terminal.ShowProgress)
+            return work(_ => { });
+        return Terminal.Error.Status().Start(initial, context => work(step => context.Status(Markup.Escape(step))));
+    }
+
+    private static int? RuntimeMajorVersion(int processId)
+    {
+        string version = ProcessLocator.RuntimeVersionOf(processId);
+        int dot = version.IndexOf('.');
+        return dot > 0 && int.TryParse(version[..dot], out int major) ? major : null;
+    }
+
+    private static string DefaultOutputFor(string tracePath) =>
+        Path.ChangeExtension(tracePath, null) + ".pb.gz";
+}

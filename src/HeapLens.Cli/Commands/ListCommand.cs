@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.Text.RegularExpressions;
+using HeapLens.Cli.Infrastructure;
+using HeapLens.Cli.Reports;
+using HeapLens.Formats.Pprof;
+using HeapLens.Profiles;
+
+namespace HeapLens.Cli.Commands;
+
+/// <summary>heaplens list: source of matching functions with the allocations of each line.</summary>
+internal static class ListCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "A pprof profile (.pb.gz), e.g. from 'heaplens allocs'." };
+        var pattern = new Argument<string>("regex") { Description = "A regular expression matched against function names." };
+        var format = OutputFormatOption.Create();
+        var command = new Command("list",
+            "Show the source of the functions matching REGEX with the bytes and objects allocated under each line.")
+        {
+            file, pattern, format,
+        };
+        command.SetAction(result => CommandRunner.Run(() =>
+        {
+            string path = result.GetValue(file)!;
+            var regex = Compile(result.GetValue(pattern)!);
+            var profile = PprofFile.Load(path);
+            var functions = FunctionLines.Compute(new ProfileIndex(profile), regex);
+            if (functions.Count == 0)
+                throw new HeapLensException($"no function with allocations matches '{regex}'");
+            if (result.GetValue(format) == OutputFormat.Json)
+                OutputFormatOption.WriteJson(ProfileListReport.Json(path, profile, functions));
+            else
+                ProfileListReport.Write(Terminal.Out, profile, functions);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Regex Compile(string pattern)
+    {
+        try
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException e)
+        {
+            throw new HeapLensException($"'{pattern}' is not a valid regular expression: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using HeapLens.Cli.Infrastructure;
+using HeapLens.Cli.Reports;
+using HeapLens.Formats.Pprof;
+using HeapLens.Profiles;
+
+namespace HeapLens.Cli.Commands;
+
+/// <summary>
+/// `heaplens top` for pprof profiles. The top command itself decides between a heap snapshot and a
+/// profile from the file's content (<see cref="PprofFile.LooksLikeProfile"/>) and calls <see cref="Run"/>.
+/// </summary>
+internal static class ProfileTop
+{
+    public static Option<string?> Sample { get; } = new("--sample")
+    {
+        Description = "Profiles: the sample type to rank by, alloc_space or alloc_objects (default: the profile's default, alloc_space).",
+    };
+
+    public static Option<bool> Cum { get; } = new("--cum")
+    {
+        Description = "Profiles: sort by cumulative value (the function and everything it calls) instead of flat.",
+    };
+
+    public static int Run(string path, string? sample, bool cum, int rows, OutputFormat format)
+    {
+        if (rows <= 0)
+            throw new HeapLensException($"-n: the number of rows must be positive, not {rows}");
+        var profile = PprofFile.Load(path);
+        var totals = FunctionTotals.Compute(new ProfileIndex(profile), sample, cum);
+        if (format == OutputFormat.Json)
+            OutputFormatOption.WriteJson(ProfileTopReport.Json(path, totals, rows));
+        else
+            ProfileTopReport.Write(Terminal.Out, path, profile, totals, rows);
+        return 0;
+    }
+}

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using HeapLens.Cli.Infrastructure;
+using HeapLens.Cli.Reports;
+using HeapLens.Formats.Pprof;
+using HeapLens.Profiles;
+
+namespace HeapLens.Cli.Commands;
+
+/// <summary>heaplens traces: the heaviest full call stacks of a profile.</summary>
+internal static class TracesCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "A pprof profile (.pb.gz), e.g. from 'heaplens allocs'." };
+        var rows = new Option<int>("-n") { Description = "How many stacks to show.", DefaultValueFactory = _ => 10 };
+        var sample = new Option<string?>("--sample") { Description = "The sample type to rank by (default: alloc_space)." };
+        var format = OutputFormatOption.Create();
+        var command = new Command("traces", "Show the heaviest full call stacks of a profile, allocated type first.")
+        {
+            file, rows, sample, format,
+        };
+        command.SetAction(result => CommandRunner.Run(() =>
+        {
+            string path = result.GetValue(file)!;
+            int count = result.GetValue(rows);
+            if (count <= 0)
+                throw new HeapLensException($"-n: the number of stacks must be positive, not {count}");
+            var profile = PprofFile.Load(path);
+            var index = new ProfileIndex(profile);
+            string? sampleType = result.GetValue(sample);
+            var stacks = StackTotals.Heaviest(index, sampleType, count);
+            if (result.GetValue(format) == OutputFormat.Json)
+                OutputFormatOption.WriteJson(ProfileTracesReport.Json(path, profile,
+                    profile.SampleTypes[index.ValueIndex(sampleType)].Type, stacks));
+            else
+                ProfileTracesReport.Write(Terminal.Out, path, profile, stacks);
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.Diagnostics.Symbols;
+using Microsoft.Diagnostics.Tracing.Etlx;
+
+namespace HeapLens.Collection;
+
+/// <summary>
+/// Source file and line of code addresses, from portable PDBs found next to their assemblies.
+/// Calls are located by <see cref="AllocationCallSites"/>; TraceEvent's own lookup is the fallback.
+/// </summary>
+internal sealed class AllocationSourceLines(TraceLog log, string tracePath) : IDisposable
+{
+    private readonly Lazy<AllocationCallSites> _callSites = new(() => AllocationCallSites.Collect(tracePath));
+    private readonly Dictionary<string, bool> _hasPdb = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ManagedSymbolModule?> _pdbs = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _symbolDirectories = new(StringComparer.Ordinal);
+    private SymbolReader? _reader;
+
+    public bool HasPdb(TraceModuleFile? module)
+    {
+        if (module is null || string.IsNullOrEmpty(module.FilePath))
+            return false;
+        if (!_hasPdb.TryGetValue(module.FilePath, out bool found))
+        {
+            found = File.Exists(PdbPath(module.FilePath));
+            _hasPdb.Add(module.FilePath, found);
+        }
+        return found;
+    }
+
+    public (string File, long Line) Find(CodeAddressIndex address, TraceModuleFile? module)
+    {
+        if (!HasPdb(module))
+            return ("", 0);
+        _reader ??= CreateReader();
+        try
+        {
+            if (_callSites.Value.CallAt(log.CodeAddresses.Address(address)) is { } call
+                && MatchingPdb(module!) is { } pdb
+                && AllocationCallSites.Line(pdb, call.Token, call.IlOffset) is { } line)
+                return line;
+            return TraceEventLine(address, module!);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or BadImageFormatException)
+        {
+            return ("", 0); // an unreadable PDB only costs the line numbers
+        }
+    }
+
+    private (string File, long Line) TraceEventLine(CodeAddressIndex address, TraceModuleFile module)
+    {
+        string directory = Path.GetDirectoryName(module.FilePath)!;
+        if (_symbolDirectories.Add(directory))
+            _reader!.SymbolPath = string.Join(";", _symbolDirectories);
+        var location = log.CodeAddresses.GetSourceLine(_reader, address);
+        if (location?.SourceFile is null)
+            return ("", 0);
+        return (location.SourceFile.BuildTimeFilePath ?? "", location.LineNumber);
+    }
+
+    /// <summary>
+    /// The PDB next to the assembly, if it is the one built with the code that ran (same PDB id as
+    /// the module in the trace): a rebuilt assembly's PDB would give wrong lines, or none.
+    /// </summary>
+    private ManagedSymbolModule? MatchingPdb(TraceModuleFile module)
+    {
+        if (!_pdbs.TryGetValue(module.FilePath, out var pdb))
+        {
+            pdb = _reader!.OpenSymbolFile(PdbPath(module.FilePath)) as ManagedSymbolModule;
+            if (pdb is not null && (module.PdbSignature == Guid.Empty || pdb.PdbGuid != module.PdbSignature))
+                pdb = null;
+            _pdbs.Add(module.FilePath, pdb);
+        }
+        return pdb;
+    }
+
+    private static string PdbPath(string assemblyPath) => Path.ChangeExtension(assemblyPath, ".pdb");
+
+    private static SymbolReader CreateReader() => new(TextWriter.Null, "")
+    {
+        // Only local files next to the assemblies: never a symbol server.
+        SecurityCheck = _ => true,
+    };
+
+    public void Dispose() => _reader?.Dispose();
+}

@@ -1,0 +1,41 @@
+using AllocTarget;
+
+// A target with a known allocation mix, for allocation profiling tests and benchmarks.
+//
+//   mix <arrayMegabytes> <objectMegabytes>
+//       prints "ready", waits for a line on stdin, then allocates byte[1000] arrays in
+//       Allocators.AllocateArrays and plain objects in Allocators.AllocateObjects, measuring the
+//       exact bytes of each with GC.GetAllocatedBytesForCurrentThread, prints
+//       "done <arrays> <arrayBytes> <objects> <objectBytes>" and waits for stdin to close.
+//   churn <seconds> | work <seconds>
+//       prints "ready", then runs an allocation-heavy loop for the given time (churn: nothing but
+//       allocations; work: string formatting, splitting, parsing and counting) and prints
+//       "throughput <operations per second>" once per second and "total <operations per second>" at the end.
+switch (args.FirstOrDefault())
+{
+    case "mix" when args.Length == 3:
+        Mix(long.Parse(args[1]) << 20, long.Parse(args[2]) << 20);
+        return 0;
+    case "churn" when args.Length == 2:
+        Churn.Run(Seconds(args[1]), Churn.AllocationBatch);
+        return 0;
+    case "work" when args.Length == 2:
+        Churn.Run(Seconds(args[1]), Churn.WorkBatch);
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: AllocTarget mix <arrayMB> <objectMB> | churn <seconds> | work <seconds>");
+        return 2;
+}
+
+static TimeSpan Seconds(string text) =>
+    TimeSpan.FromSeconds(double.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
+
+static void Mix(long arrayBytesWanted, long objectBytesWanted)
+{
+    Console.WriteLine("ready");
+    Console.In.ReadLine();
+    var arrays = Allocators.AllocateArrays(arrayBytesWanted);
+    var objects = Allocators.AllocateObjects(objectBytesWanted);
+    Console.WriteLine($"done {arrays.Count} {arrays.Bytes} {objects.Count} {objects.Bytes}");
+    Console.In.ReadToEnd();
+}

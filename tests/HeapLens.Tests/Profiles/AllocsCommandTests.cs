@@ -1,0 +1,52 @@
+using Xunit;
+using HeapLens.Formats.Pprof;
+
+namespace HeapLens.Tests.Profiles;
+
+/// <summary>`heaplens allocs` on processes that are gone, go away, or arguments that make no sense.</summary>
+public sealed class AllocsCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("heaplens-allocs-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void A_dead_process_is_one_line_and_exit_code_1()
+    {
+        int pid;
+        using (var target = ChildProcess.StartDll("AllocTarget.dll", "churn", "0"))
+        {
+            pid = target.Id;
+            target.WaitForExit(TimeSpan.FromSeconds(30));
+        }
+        var (exit, _, stderr) = ChildProcess.RunHeapLens("allocs", "-p", $"{pid}", "-o", Path.Combine(_directory, "p.pb.gz"));
+        Assert.Equal(1, exit);
+        Assert.Equal($"heaplens: no process with id {pid} is running", stderr.Trim());
+        Assert.Empty(Directory.GetFiles(_directory));
+    }
+
+    [Theory]
+    [InlineData("--duration", "soon", "is not a duration")]
+    [InlineData("--from", "x.nettrace", "not both")]
+    public void Nonsense_arguments_are_one_line(string option, string value, string message)
+    {
+        var (exit, _, stderr) = ChildProcess.RunHeapLens("allocs", "-p", $"{Environment.ProcessId}", option, value);
+        Assert.Equal(1, exit);
+        Assert.Contains(message, stderr);
+        Assert.Single(stderr.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_target_that_exits_mid_capture_still_gives_a_profile_and_a_warning()
+    {
+        using var target = ChildProcess.StartDll("AllocTarget.dll", "churn", "4");
+        await target.WaitForLineAsync("ready", TimeSpan.FromSeconds(30));
+        string output = Path.Combine(_directory, "exit.pb.gz");
+        var (exit, stdout, stderr) = ChildProcess.RunHeapLens("allocs", "-p", $"{target.Id}", "-o", output, "--duration", "2m");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("the process exited during the capture", stdout);
+        var profile = PprofFile.Load(output);
+        Assert.Contains(profile.Functions, f => f.Name == "System.Byte[]"); // types resolve without rundown
+        Assert.Equal([output], Directory.GetFiles(_directory));
+    }
+}

@@ -1,0 +1,65 @@
+using Xunit;
+namespace HeapLens.Tests.Profiles;
+
+/// <summary>
+/// One real capture shared by the live-profiling tests: AllocTarget allocates 1 GB of byte[1000]
+/// in Allocators.AllocateArrays and 1 GB of plain objects in Allocators.AllocateObjects while
+/// `heaplens allocs` records it; Ctrl+C (SIGINT) then ends the capture long before its --duration.
+/// 1 GB each gives ~10,000 samples per method, so the estimates' standard error is ~1%, and the 5%
+/// tolerance of the tests is five standard errors away.
+/// </summary>
+public sealed class MixCaptureFixture : IDisposable
+{
+    public const long MegabytesEach = 1024;
+
+    public MixCaptureFixture()
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("heaplens-allocs-").FullName;
+        ProfilePath = Path.Combine(Directory, "mix.pb.gz");
+        using var target = ChildProcess.StartDll("AllocTarget.dll", "mix", $"{MegabytesEach}", $"{MegabytesEach}");
+        target.WaitForLineAsync("ready", TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+
+        using var heaplens = ChildProcess.StartDll("heaplens.dll", "allocs", "-p", $"{target.Id}", "-o", ProfilePath, "--duration", "5m");
+        WaitForSessionStart();
+        target.WriteLine("go");
+        string done = target.WaitForLineAsync("done ", TimeSpan.FromMinutes(2)).GetAwaiter().GetResult();
+        long[] numbers = done.Split(' ').Skip(1).Select(long.Parse).ToArray();
+        Arrays = numbers[0];
+        ArrayBytes = numbers[1];
+        Objects = numbers[2];
+        ObjectBytes = numbers[3];
+
+        heaplens.Interrupt();
+        ExitCode = heaplens.WaitForExit(TimeSpan.FromMinutes(3));
+        Output = heaplens.StandardOutput;
+        Error = heaplens.StandardError;
+        target.CloseInput();
+        target.WaitForExit(TimeSpan.FromSeconds(30));
+    }
+
+    public string Directory { get; }
+    public string ProfilePath { get; }
+    public long Arrays { get; }
+    public long ArrayBytes { get; }
+    public long Objects { get; }
+    public long ObjectBytes { get; }
+    public int ExitCode { get; }
+    public string Output { get; }
+    public string Error { get; }
+
+    /// <summary>heaplens creates the raw trace next to the profile once the session has started.</summary>
+    private void WaitForSessionStart()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var trace = new DirectoryInfo(Directory).GetFiles(".mix.pb.gz.*.nettrace").FirstOrDefault();
+            if (trace is not null)
+                return;
+            Thread.Sleep(100);
+        }
+        throw new TimeoutException("heaplens allocs did not start its session");
+    }
+
+    public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+}
