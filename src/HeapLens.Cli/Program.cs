@@ -18,5 +18,7 @@ public static class Program
     private static IEnumerable<Command> Commands()
     {
         yield return PsCommand.Create();
+        yield return MonitorCommand.Create();
+        yield return TrendCommand.Create();
     }
 }

@@ -19,17 +19,21 @@ public sealed class GcEventSession : IDisposable
     private readonly EventPipeEventSource _source;
     private int _stopped;
 
-    private GcEventSession(EventPipeSession session, EventPipeEventSource source)
+    private GcEventSession(EventPipeSession session, EventPipeEventSource source, DateTime startTimeUtc)
     {
         _session = session;
         _source = source;
+        StartTimeUtc = startTimeUtc;
     }
 
     /// <summary>Events the session could not deliver (the runtime's buffer overflowed).</summary>
     public int EventsLost => _source.EventsLost;
 
-    /// <summary>When the session started, as the runtime's clock saw it (UTC).</summary>
-    public DateTime StartTimeUtc => _source.SessionStartTime.ToUniversalTime();
+    /// <summary>
+    /// When the session started (UTC): second 0 of the event times. Taken from the local clock as
+    /// the session opens; the trace's own start time is only known once events flow.
+    /// </summary>
+    public DateTime StartTimeUtc { get; }
 
     /// <summary>Opens the session. Throws <see cref="HeapLensException"/> when the process cannot be reached.</summary>
     public static GcEventSession Start(int processId)
@@ -39,6 +43,7 @@ public sealed class GcEventSession : IDisposable
             new EventPipeProvider(RuntimeProvider, EventLevel.Informational, (long)ClrTraceEventParser.Keywords.GC),
         };
         EventPipeSession session;
+        var startTime = DateTime.UtcNow;
         try
         {
             var client = new DiagnosticsClient(processId);
@@ -51,7 +56,7 @@ public sealed class GcEventSession : IDisposable
         }
         try
         {
-            return new GcEventSession(session, new EventPipeEventSource(session.EventStream));
+            return new GcEventSession(session, new EventPipeEventSource(session.EventStream), startTime);
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or FormatException)
         {
