@@ -10,7 +10,8 @@ public sealed record TrendOptions
     public double MinimumSpanSeconds { get; init; } = 20;
 
     /// <summary>
-    /// Fewest floor points for a verdict. The Mann-Kendall test cannot reach 95% on fewer than five.
+    /// Fewest floor points for a verdict. The Mann-Kendall test cannot reach 95% on fewer than four;
+    /// one more keeps a single odd point from deciding.
     /// </summary>
     public int MinimumFloorPoints { get; init; } = 5;
 
