@@ -42,8 +42,9 @@ public sealed class GcMonitor
     /// <summary>Runs until the duration ends, the target exits or <paramref name="cancellationToken"/> fires.</summary>
     public async Task<MonitorSummary> RunAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(_options.OutputDirectory);
         using var session = GcEventSession.Start(_target.Id);
+        // Only once attached: a failed attach leaves no empty directory behind.
+        Directory.CreateDirectory(_options.OutputDirectory);
         var header = new GcTimelineHeader(_target.Id, _target.Name, session.StartTimeUtc);
         using var recorder = GcTimelineRecorder.Create(Path.Combine(_options.OutputDirectory, TimelineFileName), header);
         var actions = _captureFactories.Select(make => make(recorder)).ToList();
@@ -99,7 +100,7 @@ public sealed class GcMonitor
                     continue;
                 await CaptureAsync(firing, actions, log, cancellationToken).ConfigureAwait(false);
             }
-            _progress?.Report(Status());
+            _progress?.Report(status with { Captures = _captures.ToList() });
             if (deadline is TimeSpan due && _clock.Elapsed >= due)
                 return MonitorEndReason.Duration;
         }
