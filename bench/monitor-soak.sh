@@ -18,6 +18,11 @@ heaplens_dll=src/HeapLens.Cli/bin/Release/net10.0/heaplens.dll
 [[ -f $target_dll && -f $heaplens_dll ]] || { echo "build first: dotnet build HeapLens.slnx -c Release" >&2; exit 1; }
 
 work=$(mktemp -d)
+# Run from copies, so rebuilding the tree during a long soak cannot pull files from under it.
+cp -r "$(dirname "$target_dll")" "$work/target"
+cp -r "$(dirname "$heaplens_dll")" "$work/heaplens"
+target_dll=$work/target/GcTarget.dll
+heaplens_dll=$work/heaplens/heaplens.dll
 samples=$work/samples.tsv
 cleanup() { kill "${monitor_pid:-}" "${target_pid:-}" 2>/dev/null || true; }
 trap cleanup EXIT

@@ -54,8 +54,14 @@ internal static class TimelineChart
         }
         DrawAxes(svg, x, y, yTicks, NiceTicks(maxSeconds));
 
-        svg.Append(Polyline(buckets.Select(b => (x.Map(b.StartSeconds), y.Map(b.MaxBefore))), BeforeColor, 1.2));
-        svg.Append(Polyline(buckets.Select(b => (x.Map(b.MinAfterSeconds), y.Map(b.MinAfter))), AfterColor, 1.6));
+        // The heap climbs with allocations to its height before a GC and drops to what the GC leaves:
+        // a zigzag through before and after shows the sawtooth itself. Heap-after gets its own line.
+        svg.Append(Polyline(buckets.SelectMany(b => new[]
+        {
+            (x.Map(b.StartSeconds), y.Map(b.MaxBefore)),
+            (x.Map(b.MinAfterSeconds), y.Map(b.MinAfter)),
+        }), BeforeColor, 1));
+        svg.Append(Polyline(buckets.Select(b => (x.Map(b.MinAfterSeconds), y.Map(b.MinAfter))), AfterColor, 1.8));
         foreach (var b in buckets.Where(b => b.FullCount > 0))
             svg.Append(Invariant($"<circle cx=\"{x.Map(b.MinFullAfterSeconds):0.#}\" cy=\"{y.Map(b.MinFullAfter):0.#}\" r=\"3\" fill=\"{FullGcColor}\"/>\n"));
         foreach (var point in trend.FloorPoints)
@@ -95,7 +101,7 @@ internal static class TimelineChart
     {
         (string Label, string Color, bool Dot, bool Dashed)[] entries =
         [
-            ("heap before GC", BeforeColor, false, false),
+            ("heap, up to each GC and down", BeforeColor, false, false),
             ("heap after GC", AfterColor, false, false),
             ("after a full GC", FullGcColor, true, false),
             ("fitted floor", FloorColor, false, true),

@@ -47,7 +47,11 @@ public sealed class GcEventSession : IDisposable
         try
         {
             var client = new DiagnosticsClient(processId);
-            session = client.StartEventPipeSession(providers, requestRundown: false, circularBufferMB: 16);
+            // No stacks: a GC event's stack is the allocating thread's, of no use for a timeline,
+            // and walking it on every event would cost the target.
+            var configuration = new EventPipeSessionConfiguration(providers, 16,
+                requestRundown: false, requestStackwalk: false);
+            session = client.StartEventPipeSession(configuration);
         }
         catch (Exception e) when (e is ServerNotAvailableException or ServerErrorException or UnsupportedCommandException
                                       or EndOfStreamException or IOException or TimeoutException)

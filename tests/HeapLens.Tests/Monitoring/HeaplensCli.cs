@@ -7,10 +7,13 @@ internal static class HeaplensCli
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static async Task<Result> RunAsync(TimeSpan timeout, params string[] args)
+    public static Task<Result> RunAsync(TimeSpan timeout, params string[] args) => RunInAsync(null, timeout, args);
+
+    public static async Task<Result> RunInAsync(string? workingDirectory, TimeSpan timeout, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
