@@ -109,7 +109,7 @@ public sealed class GcMonitor
     private async Task CaptureAsync(TriggerFiring firing, List<ICaptureAction> actions, CaptureLog log, CancellationToken cancellationToken)
     {
         var now = DateTime.UtcNow;
-        string stem = Path.Combine(_options.OutputDirectory, $"{now:yyyyMMdd-HHmmss}-{firing.Name}");
+        string stem = UniqueStem(Path.Combine(_options.OutputDirectory, $"{now:yyyyMMdd-HHmmss}-{firing.Name}"));
         if (actions.Count == 0)
         {
             // --on-trigger none: the firing is still worth a line in the log.
@@ -134,6 +134,20 @@ public sealed class GcMonitor
             }
             Record(new CaptureRecord(now, _clock.Elapsed.TotalSeconds, firing.Name, firing.Detail, action.Kind, path, error), log);
         }
+    }
+
+    /// <summary>
+    /// A short cooldown can fire the same trigger twice in one second; a numbered suffix keeps the
+    /// second capture from overwriting the first.
+    /// </summary>
+    internal static string UniqueStem(string stem)
+    {
+        string directory = Path.GetDirectoryName(stem)!;
+        string name = Path.GetFileName(stem);
+        string candidate = name;
+        for (int n = 2; Directory.EnumerateFiles(directory, candidate + ".*").Any(); n++)
+            candidate = $"{name}-{n}";
+        return Path.Combine(directory, candidate);
     }
 
     private void Record(CaptureRecord record, CaptureLog log)

@@ -107,3 +107,21 @@ public sealed class GcTimelineFormatTests : IDisposable
             Assert.Equal(2, reader.ReadAll().Count());
     }
 }
+
+public sealed class CaptureNamingTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("heaplens-names-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Two_captures_in_the_same_second_get_different_names()
+    {
+        string stem = Path.Combine(_directory, "20261125-130000-threshold");
+        Assert.Equal(stem, GcMonitor.UniqueStem(stem));
+        File.WriteAllText(stem + ".gctimeline.jsonl", "");
+        Assert.Equal(stem + "-2", GcMonitor.UniqueStem(stem));
+        File.WriteAllText(stem + "-2.heapsnap", "");
+        Assert.Equal(stem + "-3", GcMonitor.UniqueStem(stem));
+    }
+}
