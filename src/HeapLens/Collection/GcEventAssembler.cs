@@ -22,7 +22,7 @@ internal sealed class GcEventAssembler(Action<GcEvent> completed)
         public long SizeBefore { get; set; }
         public long Fragmentation { get; set; }
         public bool HasHistory { get; set; }
-        public bool Stopped { get; set; }
+        public double StopSeconds { get; set; }
     }
 
     // Open GCs, innermost last: at most a background GC and one foreground GC inside it.
@@ -59,14 +59,14 @@ internal sealed class GcEventAssembler(Action<GcEvent> completed)
         gc.HasHistory = true;
     }
 
-    public void Stop(long number)
+    public void Stop(long number, double seconds)
     {
         int at = _open.FindLastIndex(g => g.Number == number);
         if (at < 0)
             return; // the session began in the middle of this GC
         var gc = _open[at];
         _open.RemoveAt(at);
-        gc.Stopped = true;
+        gc.StopSeconds = seconds;
         _awaitingHeapStats = gc;
     }
 
@@ -107,12 +107,16 @@ internal sealed class GcEventAssembler(Action<GcEvent> completed)
         // Without a per-heap history (older runtimes) the size before is unknown; the previous
         // GC's heap-after is the honest lower bound.
         long heapBefore = gc.HasHistory ? gc.SizeBefore : Math.Max(_previousHeapAfter, 0);
-        long allocated = _previousHeapAfter < 0 ? 0 : Math.Max(0, heapBefore - _previousHeapAfter);
-        double between = double.IsNaN(_previousEndSeconds) ? 0 : gc.StartSeconds - _previousEndSeconds;
+        // A background GC overlaps the foreground GCs that finished inside it: "allocated since
+        // the previous GC" has no meaning for it, so it reports none.
+        bool first = _previousHeapAfter < 0;
+        bool overlapped = !first && gc.StartSeconds < _previousEndSeconds;
+        long allocated = first || overlapped ? 0 : Math.Max(0, heapBefore - _previousHeapAfter);
+        double between = first || overlapped ? 0 : gc.StartSeconds - _previousEndSeconds;
         double rate = between > 0 ? allocated / between : 0;
         completed(new GcEvent(gc.Number, gc.StartSeconds, gc.Generation, gc.Reason, gc.Kind, gc.PauseMilliseconds,
             heapBefore, sizes, promoted, gc.Fragmentation, allocated, rate));
         _previousHeapAfter = heapAfter;
-        _previousEndSeconds = endSeconds ?? gc.StartSeconds + gc.PauseMilliseconds / 1000;
+        _previousEndSeconds = endSeconds ?? gc.StopSeconds;
     }
 }

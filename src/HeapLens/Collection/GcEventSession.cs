@@ -80,7 +80,7 @@ public sealed class GcEventSession : IDisposable
         clr.GCSuspendEEStart += e => assembler.Suspend(Seconds(e));
         clr.GCStart += e => assembler.Start(e.Count, e.Depth, e.Reason.ToString(), e.Type.ToString(), Seconds(e));
         clr.GCPerHeapHistory += e => assembler.PerHeapHistory(SizeBefore(e), Fragmentation(e));
-        clr.GCStop += e => assembler.Stop(e.Count);
+        clr.GCStop += e => assembler.Stop(e.Count, Seconds(e));
         clr.GCHeapStats += e => assembler.HeapStats(
             new GenerationSizes(e.GenerationSize0, e.GenerationSize1, e.GenerationSize2, e.GenerationSize3, e.GenerationSize4),
             e.TotalPromoted);

@@ -16,7 +16,7 @@ public class GcEventAssemblerTests
         _assembler.Suspend(at);
         _assembler.Start(number, generation, "AllocSmall", "NonConcurrentGC", at + 0.0001);
         _assembler.PerHeapHistory(before, fragmentation: 1000);
-        _assembler.Stop(number);
+        _assembler.Stop(number, at + pauseSeconds / 2);
         _assembler.HeapStats(after, promoted: after.Total / 2);
         _assembler.Restart(at + pauseSeconds);
     }
@@ -50,7 +50,7 @@ public class GcEventAssemblerTests
         _assembler.Start(7, 0, "AllocSmall", "NonConcurrentGC", 1);
         _assembler.PerHeapHistory(4_000_000, 10);
         _assembler.PerHeapHistory(6_000_000, 20);
-        _assembler.Stop(7);
+        _assembler.Stop(7, 1.0005);
         _assembler.HeapStats(new GenerationSizes(1, 2, 3, 4, 5), 6);
         _assembler.Restart(1.001);
         var gc = Assert.Single(_gcs);
@@ -67,11 +67,11 @@ public class GcEventAssemblerTests
         _assembler.Suspend(5.2);
         _assembler.Start(11, 0, "AllocSmall", "ForegroundGC", 5.2001);
         _assembler.PerHeapHistory(30_000_000, 0);
-        _assembler.Stop(11);
+        _assembler.Stop(11, 5.202);
         _assembler.HeapStats(new GenerationSizes(0, 2_000_000, 20_000_000, 0, 0), 2_000_000);
         _assembler.Restart(5.203);
         _assembler.PerHeapHistory(25_000_000, 5_000);
-        _assembler.Stop(10);
+        _assembler.Stop(10, 5.9);
         _assembler.HeapStats(new GenerationSizes(0, 2_000_000, 12_000_000, 0, 0), 14_000_000);
 
         Assert.Equal(2, _gcs.Count);
@@ -87,13 +87,16 @@ public class GcEventAssemblerTests
         Assert.Equal(1.0, background.PauseMilliseconds, 6);
         Assert.Equal(14_000_000, background.HeapAfter);
         Assert.Equal(5_000, background.FragmentationBytes);
+        // It overlapped the foreground GC, so it claims no allocations of its own.
+        Assert.Equal(0, background.AllocatedBytes);
+        Assert.Equal(0, background.AllocationRate);
     }
 
     [Fact]
     public void A_GC_already_running_when_the_session_began_is_skipped()
     {
         _assembler.PerHeapHistory(1, 1);
-        _assembler.Stop(3);
+        _assembler.Stop(3, 0.4);
         _assembler.HeapStats(new GenerationSizes(1, 1, 1, 1, 1), 1);
         _assembler.Restart(0.5);
         BlockingGc(4, 0, 1.0, before: 5_000_000, new GenerationSizes(0, 1_000_000, 0, 0, 0));

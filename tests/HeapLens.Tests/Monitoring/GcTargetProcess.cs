@@ -25,9 +25,14 @@ internal sealed class GcTargetProcess : IDisposable
         _process.EnableRaisingEvents = true;
     }
 
-    public static async Task<GcTargetProcess> StartAsync(string mode, params string[] options)
+    public static Task<GcTargetProcess> StartAsync(string mode, params string[] options) =>
+        StartAsync(new Dictionary<string, string>(), mode, options);
+
+    public static async Task<GcTargetProcess> StartAsync(IReadOnlyDictionary<string, string> environment, string mode, params string[] options)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "GcTarget.dll"));
         info.ArgumentList.Add(mode);
         foreach (string option in options)
