@@ -124,13 +124,18 @@ public sealed class GcMonitor
             {
                 path = await action.CaptureAsync(_target.Id, stem, cancellationToken).ConfigureAwait(false);
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                error = "cancelled";
+            }
             catch (Exception e) when (e is HeapLensException or IOException or UnauthorizedAccessException)
             {
                 error = e.Message;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                error = "cancelled";
+                // One failed capture must not end hours of monitoring: log it and keep watching.
+                error = $"{e.GetType().Name}: {e.Message}";
             }
             Record(new CaptureRecord(now, _clock.Elapsed.TotalSeconds, firing.Name, firing.Detail, action.Kind, path, error), log);
         }
