@@ -79,7 +79,7 @@ internal static class AllocsCommand
         string tracePath = Path.Combine(directory, $".{Path.GetFileName(outputPath)}.{Environment.ProcessId}.nettrace");
         try
         {
-            int? major = RuntimeMajorVersion(target.Id);
+            int? major = ProcessLocator.RuntimeMajorVersionOf(target.Id);
             var recording = await RecordWithProgressAsync(target, tracePath, duration, major, stop).ConfigureAwait(false);
             var conversion = WithStatus("resolving stacks", status =>
                 AllocationTraceConverter.Convert(tracePath, new Progress<string>(step => status(step))));
@@ -125,13 +125,6 @@ internal static class AllocsCommand
         if (!Terminal.ShowProgress)
             return work(_ => { });
         return Terminal.Error.Status().Start(initial, context => work(step => context.Status(Markup.Escape(step))));
-    }
-
-    private static int? RuntimeMajorVersion(int processId)
-    {
-        string version = ProcessLocator.RuntimeVersionOf(processId);
-        int dot = version.IndexOf('.');
-        return dot > 0 && int.TryParse(version[..dot], out int major) ? major : null;
     }
 
     private static string DefaultOutputFor(string tracePath) =>

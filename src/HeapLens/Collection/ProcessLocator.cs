@@ -144,5 +144,13 @@ public static class ProcessLocator
         return "";
     }
 
+    /// <summary>The runtime's major version (10 for .NET 10), or null when it cannot be told.</summary>
+    public static int? RuntimeMajorVersionOf(int pid)
+    {
+        string version = RuntimeVersionOf(pid);
+        int dot = version.IndexOf('.');
+        return dot > 0 && int.TryParse(version[..dot], out int major) ? major : null;
+    }
+
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
 }

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using HeapLens.Cli.Infrastructure;
+using HeapLens.Cli.Reports;
+using HeapLens.Monitoring;
+
+namespace HeapLens.Cli.Commands;
+
+internal static class TrendCommand
+{
+    public static Command Create()
+    {
+        var timeline = new Argument<string>("timeline") { Description = "A GC timeline recorded by 'heaplens monitor' (timeline.jsonl)." };
+        var format = OutputFormatOption.Create();
+        var chart = new Option<string?>("--chart")
+        {
+            Description = "Where to write the chart (SVG). Default: the timeline's name with .svg.",
+        };
+        var noChart = new Option<bool>("--no-chart") { Description = "Analyse only; write no chart." };
+        var warmup = new Option<string>("--warmup")
+        {
+            Description = "Ignore GCs in the first part of the timeline.",
+            DefaultValueFactory = _ => "10s",
+        };
+        var command = new Command("trend", "Analyse a recorded GC timeline offline: floor trend, verdict and chart.")
+        {
+            timeline, format, chart, noChart, warmup,
+        };
+        command.SetAction(result => CommandRunner.Run(() =>
+        {
+            string path = result.GetValue(timeline)!;
+            var options = new TrendOptions { WarmupSeconds = DurationText.Parse(result.GetValue(warmup)!, "--warmup").TotalSeconds };
+            var history = new GcHistory();
+            GcTimelineHeader header;
+            using (var reader = GcTimelineReader.Open(path))
+            {
+                header = reader.Header;
+                foreach (var gc in reader.ReadAll())
+                    history.Add(gc);
+            }
+            var trend = TrendAnalyzer.Analyze(history, options);
+
+            string? chartPath = null;
+            if (!result.GetValue(noChart))
+            {
+                chartPath = result.GetValue(chart) ?? Path.ChangeExtension(path, ".svg");
+                TimelineChart.Write(chartPath, history, trend, $"GC timeline of {header.ProcessName} (pid {header.ProcessId})");
+            }
+            if (result.GetValue(format) == OutputFormat.Json)
+                OutputFormatOption.WriteJson(TrendReport.Json(path, header, history, trend, chartPath));
+            else
+                TrendReport.WriteText(Terminal.Out, path, header, history, trend, chartPath);
+            return 0;
+        }));
+        return command;
+    }
+}

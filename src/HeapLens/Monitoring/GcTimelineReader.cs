@@ -1,0 +1,137 @@
+using System.Text;
+using System.Text.Json;
+
+namespace HeapLens.Monitoring;
+
+/// <summary>
+/// Reads a GC timeline file back, one line at a time. Anything that is not one (an empty file,
+/// another format, a cut-off line) fails with a <see cref="HeapLensException"/> naming the line.
+/// </summary>
+public sealed class GcTimelineReader : IDisposable
+{
+    private readonly StreamReader _reader;
+    private readonly string _name;
+    private int _lineNumber;
+
+    public GcTimelineHeader Header { get; }
+
+    private GcTimelineReader(StreamReader reader, string name)
+    {
+        _reader = reader;
+        _name = name;
+        Header = ReadHeader();
+    }
+
+    public static GcTimelineReader Open(string path)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 64 * 1024, FileOptions.SequentialScan);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new HeapLensException($"{path}: no such file");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new HeapLensException($"{path}: no such file");
+        }
+        var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true));
+        try
+        {
+            return new GcTimelineReader(reader, path);
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The GCs, in file order, read as they are enumerated.</summary>
+    public IEnumerable<GcEvent> ReadAll()
+    {
+        while (ReadLine() is { } line)
+        {
+            if (line.Length == 0)
+                continue;
+            yield return ParseRecord(line);
+        }
+    }
+
+    private string? ReadLine()
+    {
+        try
+        {
+            string? line = _reader.ReadLine();
+            _lineNumber++;
+            return line;
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new HeapLensException($"{_name}: line {_lineNumber + 1} is not text; this is not a HeapLens GC timeline");
+        }
+    }
+
+    private GcTimelineHeader ReadHeader()
+    {
+        string? first = ReadLine();
+        if (string.IsNullOrWhiteSpace(first))
+            throw new HeapLensException($"{_name} is empty, not a HeapLens GC timeline");
+        try
+        {
+            using var document = JsonDocument.Parse(first);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.String
+                || format.GetString() != GcTimelineFormat.FormatName)
+                throw NotATimeline();
+            int version = root.GetProperty("version").GetInt32();
+            if (version > GcTimelineFormat.Version)
+                throw new HeapLensException($"{_name} is a version {version} GC timeline; this HeapLens reads version {GcTimelineFormat.Version}");
+            return new GcTimelineHeader(
+                root.GetProperty("processId").GetInt32(),
+                root.GetProperty("processName").GetString() ?? "",
+                root.GetProperty("startTime").GetDateTime().ToUniversalTime());
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw NotATimeline();
+        }
+    }
+
+    private HeapLensException NotATimeline() =>
+        new($"{_name} is not a HeapLens GC timeline (its first line must be a \"{GcTimelineFormat.FormatName}\" header)");
+
+    private GcEvent ParseRecord(string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var r = document.RootElement;
+            var after = new GenerationSizes(
+                r.GetProperty("gen0").GetInt64(), r.GetProperty("gen1").GetInt64(), r.GetProperty("gen2").GetInt64(),
+                r.GetProperty("loh").GetInt64(), r.GetProperty("poh").GetInt64());
+            return new GcEvent(
+                r.GetProperty("gc").GetInt64(),
+                r.GetProperty("t").GetDouble(),
+                r.GetProperty("gen").GetInt32(),
+                r.GetProperty("reason").GetString() ?? "",
+                r.GetProperty("kind").GetString() ?? "",
+                r.GetProperty("pauseMs").GetDouble(),
+                r.GetProperty("before").GetInt64(),
+                after,
+                r.GetProperty("promoted").GetInt64(),
+                r.GetProperty("fragmentation").GetInt64(),
+                r.GetProperty("allocated").GetInt64(),
+                r.GetProperty("allocRate").GetDouble());
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new HeapLensException($"{_name}: line {_lineNumber} is not a complete GC record (is the file cut off?)");
+        }
+    }
+
+    public void Dispose() => _reader.Dispose();
+}

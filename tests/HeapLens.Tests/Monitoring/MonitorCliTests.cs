@@ -1,0 +1,107 @@
+using System.Text.Json;
+using System.Xml.Linq;
+using Xunit;
+
+namespace HeapLens.Tests.Monitoring;
+
+/// <summary>The monitor and trend commands as a user runs them: a real process, real files, exit codes.</summary>
+public sealed class MonitorCliTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+    private readonly string _directory = Directory.CreateTempSubdirectory("heaplens-monitor-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task A_target_that_exits_ends_the_monitor_cleanly_with_a_summary_and_trend_reads_the_timeline_back()
+    {
+        using var target = await GcTargetProcess.StartAsync("sawtooth", "--exit-after", "8");
+        string output = Path.Combine(_directory, "run");
+        var run = await HeaplensCli.RunAsync(Timeout, "monitor", "-p", target.Id.ToString(), "--format", "json", "--out", output,
+            "--interval", "1s", "--threshold", "1", "--cooldown", "1h");
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal("", run.Stderr);
+        using var summary = JsonDocument.Parse(run.Stdout);
+        var root = summary.RootElement;
+        Assert.Equal("target-exited", root.GetProperty("endReason").GetString());
+        Assert.False(root.GetProperty("leak").GetBoolean());
+        long gcs = root.GetProperty("gcs").GetInt64();
+        Assert.True(gcs > 0);
+        Assert.True(root.TryGetProperty("floorSlopeBytesPerSecond", out _));
+        Assert.True(root.TryGetProperty("pattern", out _));
+        // The threshold held at once; a one-hour cooldown allows exactly one capture.
+        var capture = Assert.Single(root.GetProperty("captures").EnumerateArray());
+        Assert.Equal("threshold", capture.GetProperty("trigger").GetString());
+        Assert.True(File.Exists(capture.GetProperty("path").GetString()));
+
+        string timeline = Path.Combine(output, "timeline.jsonl");
+        Assert.True(File.Exists(timeline));
+        Assert.False(File.Exists(timeline + ".partial"));
+        var chart = XDocument.Load(Path.Combine(output, "timeline.svg"));
+        Assert.Equal("svg", chart.Root!.Name.LocalName);
+
+        var trend = await HeaplensCli.RunAsync(Timeout, "trend", timeline, "--format", "json", "--chart", Path.Combine(_directory, "offline.svg"));
+        Assert.True(trend.ExitCode == 0, trend.Stderr);
+        using var offline = JsonDocument.Parse(trend.Stdout);
+        Assert.Equal(gcs, offline.RootElement.GetProperty("gcs").GetInt64());
+        Assert.Equal(target.Id, offline.RootElement.GetProperty("processId").GetInt32());
+        Assert.True(File.Exists(Path.Combine(_directory, "offline.svg")));
+    }
+
+    [Fact]
+    public async Task A_trigger_captures_a_heap_snapshot_and_an_allocation_profile_of_the_target()
+    {
+        using var target = await GcTargetProcess.StartAsync("sawtooth", "--exit-after", "25");
+        string output = Path.Combine(_directory, "evidence");
+        var run = await HeaplensCli.RunAsync(Timeout, "monitor", "-p", target.Id.ToString(), "--format", "json", "--out", output,
+            "--interval", "1s", "--threshold", "1", "--cooldown", "1h", "--on-trigger", "snapshot,allocs");
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        using var summary = JsonDocument.Parse(run.Stdout);
+        var paths = summary.RootElement.GetProperty("captures").EnumerateArray()
+            .Select(c => c.GetProperty("path").GetString()!).ToList();
+        string snapshot = Assert.Single(paths, p => p.EndsWith(".heapsnap", StringComparison.Ordinal));
+        string profile = Assert.Single(paths, p => p.EndsWith(".pb.gz", StringComparison.Ordinal));
+
+        var info = await HeaplensCli.RunAsync(Timeout, "info", snapshot, "--format", "json");
+        Assert.True(info.ExitCode == 0, info.Stderr);
+        using var metadata = JsonDocument.Parse(info.Stdout);
+        Assert.Equal(target.Id, metadata.RootElement.GetProperty("metadata").GetProperty("processId").GetInt32());
+        var top = await HeaplensCli.RunAsync(Timeout, "top", profile, "--format", "json");
+        Assert.True(top.ExitCode == 0, top.Stderr);
+    }
+
+    [Fact]
+    public async Task A_dead_process_is_one_line_on_stderr()
+    {
+        var run = await HeaplensCli.RunAsync(Timeout, "monitor", "-p", "2147483", "--out", Path.Combine(_directory, "dead"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("heaplens: no process with id 2147483 is running", run.Stderr.Trim());
+        Assert.Equal("", run.Stdout);
+    }
+
+    [Theory]
+    [InlineData("", "is empty")]
+    [InlineData("PK\u0003\u0004 not a timeline", "is not a HeapLens GC timeline")]
+    [InlineData("{\"format\":\"heaplens-gc-timeline\",\"version\":1,\"processId\":1,\"processName\":\"x\",\"startTime\":\"2026-01-01T00:00:00Z\"}\n{\"gc\":1,\"t\":0.5,\"gen\":0,\"rea", "line 2 is not a complete GC record")]
+    public async Task Trend_refuses_bad_files_with_one_line_and_writes_no_chart(string content, string expected)
+    {
+        string path = Path.Combine(_directory, "bad.jsonl");
+        await File.WriteAllTextAsync(path, content);
+        var run = await HeaplensCli.RunAsync(Timeout, "trend", path);
+        Assert.Equal(1, run.ExitCode);
+        string line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, line);
+        Assert.Equal("", run.Stdout);
+        Assert.False(File.Exists(Path.Combine(_directory, "bad.svg")));
+    }
+
+    [Fact]
+    public async Task Trend_on_a_missing_file_says_so()
+    {
+        var run = await HeaplensCli.RunAsync(Timeout, "trend", Path.Combine(_directory, "missing.jsonl"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("no such file", run.Stderr);
+    }
+}
