@@ -101,7 +101,7 @@ public class SnapshotCliTests
             (directory.File("missing.heapsnap"), "no such file"),
             (empty, "is empty"),
             (random, "not a HeapLens snapshot"),
-            (foreign, "not a pprof profile"),
+            (foreign, "pprof profile"),
             (magicOnly, "not a HeapLens snapshot"),
         })
         {
