@@ -1,7 +1,6 @@
 using Google.Protobuf;
 using HeapLens.Profiles;
 using F = HeapLens.Formats.Pprof.PprofFields;
-using ProfileValueType = HeapLens.Profiles.ValueType;
 
 namespace HeapLens.Formats.Pprof;
 
