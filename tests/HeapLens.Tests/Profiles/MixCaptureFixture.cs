@@ -16,6 +16,19 @@ public sealed class MixCaptureFixture : IDisposable
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("heaplens-allocs-").FullName;
         ProfilePath = Path.Combine(Directory, "mix.pb.gz");
+        try
+        {
+            (Arrays, ArrayBytes, Objects, ObjectBytes, ExitCode, Output, Error) = Capture();
+        }
+        catch
+        {
+            Dispose(); // xunit does not dispose a fixture whose constructor failed
+            throw;
+        }
+    }
+
+    private (long Arrays, long ArrayBytes, long Objects, long ObjectBytes, int ExitCode, string Output, string Error) Capture()
+    {
         using var target = ChildProcess.StartDll("AllocTarget.dll", "mix", $"{MegabytesEach}", $"{MegabytesEach}");
         target.WaitForLineAsync("ready", TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
 
@@ -24,17 +37,12 @@ public sealed class MixCaptureFixture : IDisposable
         target.WriteLine("go");
         string done = target.WaitForLineAsync("done ", TimeSpan.FromMinutes(2)).GetAwaiter().GetResult();
         long[] numbers = done.Split(' ').Skip(1).Select(long.Parse).ToArray();
-        Arrays = numbers[0];
-        ArrayBytes = numbers[1];
-        Objects = numbers[2];
-        ObjectBytes = numbers[3];
 
         heaplens.Interrupt();
-        ExitCode = heaplens.WaitForExit(TimeSpan.FromMinutes(3));
-        Output = heaplens.StandardOutput;
-        Error = heaplens.StandardError;
+        int exitCode = heaplens.WaitForExit(TimeSpan.FromMinutes(3));
         target.CloseInput();
         target.WaitForExit(TimeSpan.FromSeconds(30));
+        return (numbers[0], numbers[1], numbers[2], numbers[3], exitCode, heaplens.StandardOutput, heaplens.StandardError);
     }
 
     public string Directory { get; }
@@ -61,5 +69,9 @@ public sealed class MixCaptureFixture : IDisposable
         throw new TimeoutException("heaplens allocs did not start its session");
     }
 
-    public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+    public void Dispose()
+    {
+        if (System.IO.Directory.Exists(Directory))
+            System.IO.Directory.Delete(Directory, recursive: true);
+    }
 }

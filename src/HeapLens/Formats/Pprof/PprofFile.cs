@@ -45,11 +45,7 @@ public static class PprofFile
             if (file.Length == 0)
                 throw new HeapLensException($"{path}: the file is empty");
             using var input = IsGzip(file) ? (Stream)new GZipStream(file, CompressionMode.Decompress) : file;
-            // Decode from memory: CodedInputStream reads small chunks, and a profile is small next to its trace.
-            var bytes = new MemoryStream();
-            input.CopyTo(bytes);
-            bytes.Position = 0;
-            return PprofReader.Read(bytes);
+            return PprofReader.Read(input);
         }
         catch (HeapLensException e) when (!e.Message.StartsWith(path, StringComparison.Ordinal))
         {

@@ -1,7 +1,6 @@
 using Google.Protobuf;
 using HeapLens.Profiles;
 using F = HeapLens.Formats.Pprof.PprofFields;
-using ProfileValueType = HeapLens.Profiles.ValueType;
 
 namespace HeapLens.Formats.Pprof;
 
@@ -214,120 +213,5 @@ public static class PprofReader
         var packed = input.ReadBytes().CreateCodedInput();
         while (!packed.IsAtEnd)
             into.Add(packed.ReadInt64());
-    }
-
-    private sealed class RawSample
-    {
-        public List<ulong> LocationIds { get; } = [];
-        public List<long> Values { get; } = [];
-        public List<RawLabel> Labels { get; } = [];
-    }
-
-    private sealed class RawLabel { public long Key, Str, Num, NumUnit; }
-
-    private sealed class RawMapping
-    {
-        public ulong Id, MemoryStart, MemoryLimit, FileOffset;
-        public long FileName, BuildId;
-        public bool HasFunctions, HasFileNames, HasLineNumbers, HasInlineFrames;
-    }
-
-    private sealed class RawFunction { public ulong Id; public long Name, SystemName, FileName, StartLine; }
-
-    /// <summary>A decoded profile whose strings are still indexes; Resolve checks and converts it.</summary>
-    private sealed class RawProfile
-    {
-        public List<(long Type, long Unit)> SampleTypes { get; } = [];
-        public List<RawSample> Samples { get; } = [];
-        public List<RawMapping> Mappings { get; } = [];
-        public List<Location> Locations { get; } = [];
-        public List<RawFunction> Functions { get; } = [];
-        public List<string> Strings { get; } = [];
-        public List<long> Comments { get; } = [];
-        public long TimeNanos, DurationNanos, Period, DefaultSampleType;
-        public (long Type, long Unit)? PeriodType;
-
-        public Profile Resolve()
-        {
-            if (Strings.Count == 0 || Strings[0] != "")
-                throw Invalid("its string table does not start with \"\"");
-            if (SampleTypes.Count == 0)
-                throw Invalid("it has no sample types");
-            var profile = new Profile
-            {
-                TimeNanos = TimeNanos,
-                DurationNanos = DurationNanos,
-                Period = Period,
-                DefaultSampleType = String(DefaultSampleType),
-            };
-            foreach (var type in SampleTypes)
-                profile.SampleTypes.Add(ValueType(type));
-            if (PeriodType is { } periodType)
-                profile.PeriodType = ValueType(periodType);
-            foreach (long comment in Comments)
-                profile.Comments.Add(String(comment));
-
-            var mappingIds = new HashSet<ulong>();
-            foreach (var m in Mappings)
-            {
-                if (m.Id == 0 || !mappingIds.Add(m.Id))
-                    throw Invalid($"mapping id {m.Id} is zero or repeated");
-                profile.Mappings.Add(new Mapping
-                {
-                    Id = m.Id, MemoryStart = m.MemoryStart, MemoryLimit = m.MemoryLimit, FileOffset = m.FileOffset,
-                    FileName = String(m.FileName), BuildId = String(m.BuildId), HasFunctions = m.HasFunctions,
-                    HasFileNames = m.HasFileNames, HasLineNumbers = m.HasLineNumbers, HasInlineFrames = m.HasInlineFrames,
-                });
-            }
-
-            var functionIds = new HashSet<ulong>();
-            foreach (var f in Functions)
-            {
-                if (f.Id == 0 || !functionIds.Add(f.Id))
-                    throw Invalid($"function id {f.Id} is zero or repeated");
-                profile.Functions.Add(new Function
-                {
-                    Id = f.Id, Name = String(f.Name), SystemName = String(f.SystemName),
-                    FileName = String(f.FileName), StartLine = f.StartLine,
-                });
-            }
-
-            var locationIds = new HashSet<ulong>();
-            foreach (var location in Locations)
-            {
-                if (location.Id == 0 || !locationIds.Add(location.Id))
-                    throw Invalid($"location id {location.Id} is zero or repeated");
-                if (location.MappingId != 0 && !mappingIds.Contains(location.MappingId))
-                    throw Invalid($"location {location.Id} refers to a missing mapping {location.MappingId}");
-                foreach (var line in location.Lines)
-                    if (!functionIds.Contains(line.FunctionId))
-                        throw Invalid($"location {location.Id} refers to a missing function {line.FunctionId}");
-                profile.Locations.Add(location);
-            }
-
-            foreach (var raw in Samples)
-            {
-                if (raw.Values.Count != SampleTypes.Count)
-                    throw Invalid($"a sample has {raw.Values.Count} values for {SampleTypes.Count} sample types");
-                foreach (ulong id in raw.LocationIds)
-                    if (!locationIds.Contains(id))
-                        throw Invalid($"a sample refers to a missing location {id}");
-                var sample = new Sample { LocationIds = [.. raw.LocationIds], Values = [.. raw.Values] };
-                foreach (var label in raw.Labels)
-                    sample.Labels.Add(label.Str != 0
-                        ? new Label(String(label.Key), String(label.Str))
-                        : new Label(String(label.Key), null, label.Num, label.NumUnit == 0 ? null : String(label.NumUnit)));
-                profile.Samples.Add(sample);
-            }
-            return profile;
-        }
-
-        private ProfileValueType ValueType((long Type, long Unit) type) => new(String(type.Type), String(type.Unit));
-
-        private string String(long index) =>
-            index >= 0 && index < Strings.Count ? Strings[(int)index]
-                : throw Invalid($"string index {index} is outside its string table of {Strings.Count}");
-
-        private static HeapLensException Invalid(string why) => new($"not a valid pprof profile: {why}");
     }
 }
