@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# heaplens snapshot vs dotnet-gcdump on the same LeakyService heap, one after the other.
+# Usage: bench/capture/compare-gcdump.sh CACHE_ENTRIES WARMUP_REQUESTS RESULT.json
+# (700000 100000 gives ~2.35M objects; 7000000 1250000 gives ~23.5M.)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+entries=$1 requests=$2 result=$3
+work=$(mktemp -d)
+trap 'kill $target 2>/dev/null || true; rm -rf "$work"' EXIT
+
+gcdump=${GCDUMP:-$work/tools/dotnet-gcdump}
+[ -x "$gcdump" ] || dotnet tool install --tool-path "$work/tools" dotnet-gcdump --version 10.0.750501 >/dev/null
+dotnet build -c Release src/HeapLens.Cli >/dev/null
+bin=src/HeapLens.Cli/bin/Release/net10.0
+mkfifo "$work/in"
+dotnet "$bin/LeakyService.dll" --cache-entries "$entries" --cache-entry-bytes 8 \
+  --warmup-requests "$requests" --leak-bytes 16 <"$work/in" >"$work/target.out" &
+target=$!
+exec 3>"$work/in"
+until grep -q READY "$work/target.out"; do sleep 0.5; done
+sleep 1
+
+/usr/bin/time -f '%e %M' -o "$work/gcdump.time" "$gcdump" collect -p "$target" -o "$work/x.gcdump" >"$work/gcdump.out" 2>&1 || true
+/usr/bin/time -f '%e %M' -o "$work/heaplens.time" dotnet "$bin/heaplens.dll" snapshot -p "$target" -o "$work/x.heapsnap" >"$work/heaplens.out"
+dotnet "$bin/heaplens.dll" info "$work/x.heapsnap" --format json >"$work/info.json"
+echo exit >&3
+
+python3 - "$work" "$entries" "$requests" "$result" <<'PY'
+import json, os, sys, platform
+work, entries, requests, result = sys.argv[1:5]
+def timed(name):
+    wall, kb = open(os.path.join(work, name + ".time")).read().split()[-2:]
+    return float(wall), round(int(kb) / 1024)
+info = json.load(open(os.path.join(work, "info.json")))
+hw, hm = timed("heaplens"); gw, gm = timed("gcdump")
+gcdump_out = open(os.path.join(work, "gcdump.out")).read().strip().splitlines()
+out = {
+    "benchmark": "heaplens snapshot vs dotnet-gcdump 10.0.750501 on the same LeakyService heap",
+    "machine": {"cores": os.cpu_count(), "os": platform.platform()},
+    "target": f"LeakyService --cache-entries {entries} --cache-entry-bytes 8 --warmup-requests {requests} --leak-bytes 16",
+    "heaplens": {"wallSeconds": hw, "peakMB": hm, "objects": info["objects"], "references": info["references"],
+                 "targetPauseMs": round(info["metadata"]["gcPauseMilliseconds"]), "fileBytes": info["fileBytes"]},
+    "dotnetGcdump": {"wallSeconds": gw, "peakMB": gm,
+                     "fileBytes": os.path.getsize(os.path.join(work, "x.gcdump")) if os.path.exists(os.path.join(work, "x.gcdump")) else None,
+                     "output": gcdump_out[-3:]},
+}
+json.dump(out, open(result, "w"), indent=2)
+print(json.dumps(out, indent=2))
+PY
