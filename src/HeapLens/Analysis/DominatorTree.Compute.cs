@@ -16,16 +16,12 @@ public sealed partial class DominatorTree
         long reachableBytes = 0;
         long unreachableBytes = 0;
         TreeLayout layout = default;
-        DominatorChildren children = default;
         // Independent passes (they write disjoint entries of `retained`): use both cores.
         Parallel.Invoke(
             () => (reachableBytes, layout) = SizeAndLayOutSubtrees(snapshot, dfs, retained),
-            () =>
-            {
-                unreachableBytes = TranslateToNodes(snapshot, dfs, retained);
-                children = DominatorChildren.Build(idom);
-            });
+            () => unreachableBytes = TranslateToNodes(snapshot, dfs, retained));
         cancellation.ThrowIfCancellationRequested();
+        var children = new Lazy<DominatorChildren>(() => DominatorChildren.Build(idom));
         return new DominatorTree(idom, retained, children, layout, snapshot.NodeCount - (dfs.Count - 1), reachableBytes, unreachableBytes);
     }
 

@@ -38,7 +38,7 @@ public sealed partial class DominatorTree
             ?? throw new HeapLensException("The stored dominator tree is corrupt: its dominators form a cycle.");
         CheckRetainedSizes(snapshot, immediateDominator, retainedSize, children);
 
-        return new DominatorTree(immediateDominator, retainedSize, children, layout, unreachableCount, reachableBytes, unreachableBytes);
+        return new DominatorTree(immediateDominator, retainedSize, new Lazy<DominatorChildren>(children), layout, unreachableCount, reachableBytes, unreachableBytes);
     }
 
     /// <summary>Each retained size must be the node's own size plus its children's retained sizes.</summary>
