@@ -19,8 +19,10 @@ public static class TrendAnalyzer
         if (buckets.Count == 0)
             return TrendResult.Unknown("no GC seen yet");
 
-        double from = options.WarmupSeconds;
         double to = buckets[^1].EndSeconds;
+        double from = options.WindowSeconds is double window
+            ? Math.Max(options.WarmupSeconds, to - window)
+            : options.WarmupSeconds;
         var watched = buckets.Where(b => b.EndSeconds >= from).ToList();
         double span = to - from;
         if (watched.Count == 0 || span < options.MinimumSpanSeconds)

@@ -139,6 +139,20 @@ public class TrendAnalyzerTests
     }
 
     [Fact]
+    public void A_window_catches_a_leak_that_began_after_a_long_flat_hour()
+    {
+        var history = new SyntheticTimeline
+        {
+            Floor = t => t < 3600 ? 100 * Mb : 100 * Mb + Mb * (t - 3600), Seconds = 3900, GcInterval = 1, NoiseFraction = 0.01,
+        }.History();
+        Assert.False(TrendAnalyzer.Analyze(history).Leak);
+        var recent = TrendAnalyzer.Analyze(history, new TrendOptions { WindowSeconds = 240 });
+        Assert.True(recent.Leak);
+        Assert.InRange(recent.FromSeconds, 3659, 3661);
+        Assert.InRange(recent.SlopeBytesPerSecond, 0.8 * Mb, 1.2 * Mb);
+    }
+
+    [Fact]
     public void The_fitted_floor_passes_through_the_floor_points()
     {
         var history = new SyntheticTimeline { Floor = t => 10 * Mb + Mb * t }.History();
