@@ -67,6 +67,18 @@ public class TrendAnalyzerTests
     }
 
     [Fact]
+    public void Many_full_GCs_are_thinned_to_a_bounded_number_of_floor_points()
+    {
+        // Every GC is a full GC for an hour: hundreds of buckets with a full-GC floor each.
+        var history = new SyntheticTimeline { Floor = t => 100 * Mb + 10_000 * t, FullEvery = 1, Seconds = 3600, GcInterval = 2 }.History();
+        var trend = TrendAnalyzer.Analyze(history);
+        Assert.Equal(FloorSource.FullGcs, trend.Source);
+        Assert.InRange(trend.FloorPoints.Count, 32, 64);
+        Assert.True(trend.Leak);
+        Assert.InRange(trend.SlopeBytesPerSecond, 9_000, 11_000);
+    }
+
+    [Fact]
     public void A_one_off_spike_is_not_a_leak()
     {
         var history = new SyntheticTimeline
