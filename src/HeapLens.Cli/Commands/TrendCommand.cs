@@ -21,14 +21,22 @@ internal static class TrendCommand
             Description = "Ignore GCs in the first part of the timeline.",
             DefaultValueFactory = _ => "10s",
         };
+        var window = new Option<string?>("--window")
+        {
+            Description = "Judge the trend on the last stretch of the timeline only (30m, 2h).",
+        };
         var command = new Command("trend", "Analyse a recorded GC timeline offline: floor trend, verdict and chart.")
         {
-            timeline, format, chart, noChart, warmup,
+            timeline, format, chart, noChart, warmup, window,
         };
         command.SetAction(result => CommandRunner.Run(() =>
         {
             string path = result.GetValue(timeline)!;
-            var options = new TrendOptions { WarmupSeconds = DurationText.Parse(result.GetValue(warmup)!, "--warmup").TotalSeconds };
+            var options = new TrendOptions
+            {
+                WarmupSeconds = DurationText.Parse(result.GetValue(warmup)!, "--warmup").TotalSeconds,
+                WindowSeconds = result.GetValue(window) is { } w ? DurationText.Parse(w, "--window").TotalSeconds : null,
+            };
             var history = new GcHistory();
             GcTimelineHeader header;
             using (var reader = GcTimelineReader.Open(path))

@@ -80,6 +80,10 @@ internal static class MonitorReport
         grid.AddRow("GCs", Markup.Escape($"{Sizes.Count(gcs)} ({Sizes.Count(fullGcs)} full)"));
         grid.AddRow("Heap now", Markup.Escape(last is null ? "no GC yet"
             : $"{Sizes.Format(last.HeapAfter)} after the last GC (gen{last.Generation}, {Sizes.Format(last.HeapBefore)} before it)"));
+        if (last is not null)
+            grid.AddRow("Last GC", Markup.Escape(
+                $"#{last.Number} gen{last.Generation} ({last.Reason}), paused {last.PauseMilliseconds.ToString("0.##", CultureInfo.InvariantCulture)} ms, " +
+                $"allocating {Sizes.Format((long)last.AllocationRate)}/s before it"));
         grid.AddRow("Floor", Markup.Escape(trend.FloorBytes == 0 ? "not yet known"
             : $"{Sizes.Format(trend.FloorBytes)}" + (baseline is long b ? $" (baseline {Sizes.Format(b)})" : "")));
         grid.AddRow("Floor slope", Markup.Escape(trend.Pattern == TrendPattern.Unknown ? "not yet known"

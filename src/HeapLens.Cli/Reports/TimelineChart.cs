@@ -45,12 +45,13 @@ internal static class TimelineChart
         svg.Append(Invariant($"<text x=\"{Left}\" y=\"22\" font-size=\"15\" font-weight=\"bold\">{Escape(title)}</text>\n"));
         svg.Append(Invariant($"<text x=\"{Left}\" y=\"38\" fill=\"#555\">{Escape(Verdict(trend))}</text>\n"));
 
-        // Warm-up: excluded from the analysis, shaded so the reader sees why.
+        // The warm-up (and, with --window, the older past): left out of the analysis, shaded so the
+        // reader sees which GCs the verdict rests on.
         if (trend.FromSeconds > 0)
         {
             double warmEnd = x.Map(Math.Min(trend.FromSeconds, maxSeconds));
             svg.Append(Invariant($"<rect x=\"{Left}\" y=\"{Top}\" width=\"{warmEnd - Left:0.#}\" height=\"{Height - Top - Bottom}\" fill=\"#eee\"/>\n"));
-            svg.Append(Invariant($"<text x=\"{Left + 4}\" y=\"{Top + 14}\" fill=\"#888\">warm-up</text>\n"));
+            svg.Append(Invariant($"<text x=\"{Left + 4}\" y=\"{Top + 14}\" fill=\"#888\">not analysed</text>\n"));
         }
         DrawAxes(svg, x, y, yTicks, NiceTicks(maxSeconds));
 

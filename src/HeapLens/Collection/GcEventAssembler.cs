@@ -26,6 +26,7 @@ internal sealed class GcEventAssembler(Action<GcEvent> completed)
     }
 
     // Open GCs, innermost last: at most a background GC and one foreground GC inside it.
+    private const int MaxOpen = 2;
     private readonly List<PendingGc> _open = [];
     private PendingGc? _awaitingHeapStats;
     private readonly List<(PendingGc Gc, GenerationSizes Sizes, long Promoted)> _awaitingRestart = [];
@@ -43,6 +44,10 @@ internal sealed class GcEventAssembler(Action<GcEvent> completed)
     public void Start(long number, int generation, string reason, string kind, double seconds)
     {
         var gc = new PendingGc(number, generation, reason, kind, seconds);
+        // Only a background GC can hold another inside it; an older open GC lost its GCStop
+        // (dropped events) and must not stay open, and grow the list, forever.
+        if (_open.Count >= MaxOpen)
+            _open.RemoveAt(0);
         _open.Add(gc);
         if (_suspendedAt is not null)
             _startedDuringSuspension = gc;

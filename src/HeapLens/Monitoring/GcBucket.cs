@@ -16,8 +16,6 @@ public sealed class GcBucket
     public long MaxAfter { get; private set; }
     public long MinFullAfter { get; private set; } = long.MaxValue;
     public double MinFullAfterSeconds { get; private set; }
-    public double TotalPauseMilliseconds { get; private set; }
-    public long AllocatedBytes { get; private set; }
 
     internal static GcBucket Of(GcEvent gc)
     {
@@ -46,8 +44,6 @@ public sealed class GcBucket
                 MinFullAfterSeconds = gc.Seconds;
             }
         }
-        TotalPauseMilliseconds += gc.PauseMilliseconds;
-        AllocatedBytes += gc.AllocatedBytes;
     }
 
     internal void Absorb(GcBucket later)
@@ -67,7 +63,5 @@ public sealed class GcBucket
             MinFullAfter = later.MinFullAfter;
             MinFullAfterSeconds = later.MinFullAfterSeconds;
         }
-        TotalPauseMilliseconds += later.TotalPauseMilliseconds;
-        AllocatedBytes += later.AllocatedBytes;
     }
 }

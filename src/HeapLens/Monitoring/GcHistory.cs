@@ -22,7 +22,6 @@ public sealed class GcHistory
     }
 
     public IReadOnlyList<GcBucket> Buckets => _buckets;
-    public double BucketSeconds => _bucketSeconds;
     public long Count { get; private set; }
     public long FullCount { get; private set; }
     public GcEvent? Last { get; private set; }

@@ -19,8 +19,10 @@ public static class TrendAnalyzer
         if (buckets.Count == 0)
             return TrendResult.Unknown("no GC seen yet");
 
-        double from = options.WarmupSeconds;
         double to = buckets[^1].EndSeconds;
+        double from = options.WindowSeconds is double window
+            ? Math.Max(options.WarmupSeconds, to - window)
+            : options.WarmupSeconds;
         var watched = buckets.Where(b => b.EndSeconds >= from).ToList();
         double span = to - from;
         if (watched.Count == 0 || span < options.MinimumSpanSeconds)
@@ -69,22 +71,33 @@ public static class TrendAnalyzer
             .Select(b => new FloorPoint(b.MinFullAfterSeconds, b.MinFullAfter))
             .ToList();
         if (full.Count >= options.MinimumFloorPoints && full[^1].Seconds - full[0].Seconds >= span / 2)
-            return (FloorSource.FullGcs, full);
+        {
+            // Theil-Sen costs n²: beyond a few dozen points, the lowest per window says the same.
+            return (FloorSource.FullGcs, full.Count <= MaxFullGcPoints ? full : LowestPerWindow(full, from, span, MaxFullGcPoints));
+        }
 
         // Otherwise the lower envelope: a gen0 GC leaves garbage in the older generations, but the
         // lowest heap-after in a window comes closest to what is alive.
-        int windows = Math.Max(1, options.EnvelopeWindows);
+        var afterEachBucket = watched
+            .Where(b => b.MinAfterSeconds >= from)
+            .Select(b => new FloorPoint(b.MinAfterSeconds, b.MinAfter));
+        return (FloorSource.LowerEnvelope, LowestPerWindow(afterEachBucket, from, span, Math.Max(1, options.EnvelopeWindows)));
+    }
+
+    private const int MaxFullGcPoints = 64;
+
+    /// <summary>Cuts [from, from + span] into equal windows and keeps each window's lowest point.</summary>
+    private static List<FloorPoint> LowestPerWindow(IEnumerable<FloorPoint> points, double from, double span, int windows)
+    {
         double width = span / windows;
         var lowest = new FloorPoint?[windows];
-        foreach (var bucket in watched)
+        foreach (var point in points)
         {
-            if (bucket.MinAfterSeconds < from)
-                continue;
-            int window = Math.Min(windows - 1, (int)((bucket.MinAfterSeconds - from) / width));
-            if (lowest[window] is not { } current || bucket.MinAfter < current.Bytes)
-                lowest[window] = new FloorPoint(bucket.MinAfterSeconds, bucket.MinAfter);
+            int window = Math.Clamp((int)((point.Seconds - from) / width), 0, windows - 1);
+            if (lowest[window] is not { } current || point.Bytes < current.Bytes)
+                lowest[window] = point;
         }
-        return (FloorSource.LowerEnvelope, lowest.OfType<FloorPoint>().ToList());
+        return lowest.OfType<FloorPoint>().ToList();
     }
 
     /// <summary>How far the heap climbs between GCs, relative to where it falls back to.</summary>

@@ -6,6 +6,12 @@ public sealed record TrendOptions
     /// <summary>GCs in the first seconds are ignored: start-up fills caches and JITs code.</summary>
     public double WarmupSeconds { get; init; } = 10;
 
+    /// <summary>
+    /// Analyse only the most recent stretch of this many seconds (null: everything after the
+    /// warm-up). Over hours, a leak that began late would hide behind a long flat past.
+    /// </summary>
+    public double? WindowSeconds { get; init; }
+
     /// <summary>No verdict before the floor has been watched this long after the warm-up.</summary>
     public double MinimumSpanSeconds { get; init; } = 20;
 

@@ -93,6 +93,16 @@ public class GcEventAssemblerTests
     }
 
     [Fact]
+    public void GCs_whose_stop_was_lost_do_not_pile_up()
+    {
+        for (long n = 1; n <= 1000; n++)
+            _assembler.Start(n, 0, "AllocSmall", "NonConcurrentGC", n); // no Stop: dropped events
+        BlockingGc(1001, 0, 2000, before: 5_000_000, new GenerationSizes(0, 1_000_000, 0, 0, 0));
+        Assert.Equal([1001L], _gcs.Select(g => g.Number));
+        Assert.Equal(5_000_000, _gcs[0].HeapBefore);
+    }
+
+    [Fact]
     public void A_GC_already_running_when_the_session_began_is_skipped()
     {
         _assembler.PerHeapHistory(1, 1);

@@ -67,6 +67,18 @@ public class TrendAnalyzerTests
     }
 
     [Fact]
+    public void Many_full_GCs_are_thinned_to_a_bounded_number_of_floor_points()
+    {
+        // Every GC is a full GC for an hour: hundreds of buckets with a full-GC floor each.
+        var history = new SyntheticTimeline { Floor = t => 100 * Mb + 10_000 * t, FullEvery = 1, Seconds = 3600, GcInterval = 2 }.History();
+        var trend = TrendAnalyzer.Analyze(history);
+        Assert.Equal(FloorSource.FullGcs, trend.Source);
+        Assert.InRange(trend.FloorPoints.Count, 32, 64);
+        Assert.True(trend.Leak);
+        Assert.InRange(trend.SlopeBytesPerSecond, 9_000, 11_000);
+    }
+
+    [Fact]
     public void A_one_off_spike_is_not_a_leak()
     {
         var history = new SyntheticTimeline
@@ -136,6 +148,20 @@ public class TrendAnalyzerTests
                 var trend = TrendAnalyzer.Analyze(history);
                 return trend.Leak && Math.Abs(trend.SlopeBytesPerSecond / Mb - leakMbPerSecond) < 0.25 * leakMbPerSecond + 0.2;
             }, iter: 150);
+    }
+
+    [Fact]
+    public void A_window_catches_a_leak_that_began_after_a_long_flat_hour()
+    {
+        var history = new SyntheticTimeline
+        {
+            Floor = t => t < 3600 ? 100 * Mb : 100 * Mb + Mb * (t - 3600), Seconds = 3900, GcInterval = 1, NoiseFraction = 0.01,
+        }.History();
+        Assert.False(TrendAnalyzer.Analyze(history).Leak);
+        var recent = TrendAnalyzer.Analyze(history, new TrendOptions { WindowSeconds = 240 });
+        Assert.True(recent.Leak);
+        Assert.InRange(recent.FromSeconds, 3659, 3661);
+        Assert.InRange(recent.SlopeBytesPerSecond, 0.8 * Mb, 1.2 * Mb);
     }
 
     [Fact]
