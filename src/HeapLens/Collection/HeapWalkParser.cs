@@ -58,6 +58,13 @@ internal sealed class HeapWalkParser
     {
         if (e.Count != GcNumber || WalkComplete)
             return;
+        if (_builder.NodeCount == 0)
+        {
+            // A full GC of the application's own that began just before the induced one walked
+            // nothing: keep waiting for the GC that does.
+            GcNumber = -1;
+            return;
+        }
         WalkComplete = true;
         _walkEndMs = e.TimeStampRelativeMSec;
         WalkCompleted?.Invoke();
