@@ -34,7 +34,7 @@ public sealed partial class DominatorTree
         foreach (int node in children.RootChildren)
             reachableBytes += retainedSize[node];
         // A cycle of dominators hangs off no root: the walk from the roots would miss it.
-        var layout = TreeLayout.Walk(children, nodeCount - unreachableCount)
+        var layout = TreeLayout.FromChildLists(immediateDominator, children, nodeCount - unreachableCount)
             ?? throw new HeapLensException("The stored dominator tree is corrupt: its dominators form a cycle.");
         CheckRetainedSizes(snapshot, immediateDominator, retainedSize, children);
 
