@@ -2,18 +2,30 @@ using System.Runtime.CompilerServices;
 
 namespace HeapLens.Collections;
 
+/// <summary>Maps an object address to its node index: -1 when no walked object starts there.</summary>
+public abstract class AddressIndex
+{
+    /// <summary>
+    /// The page index when the nodes come in heap-walk order (as a snapshot's do), else the hash.
+    /// </summary>
+    public static AddressIndex For(ulong[] addresses) =>
+        (AddressIndex?)PagedAddressIndex.TryCreate(addresses) ?? new HashedAddressIndex(addresses);
+
+    public abstract int Find(ulong address);
+}
+
 /// <summary>
-/// Maps an object address to its node index. Open addressing with linear probing over an int
-/// table that stores node indices only (the addresses themselves stay in the snapshot's array),
-/// sized at 1.25 slots per object: 5 bytes per object instead of a Dictionary's ~24.
+/// Open addressing with linear probing over an int table that stores node indices only (the
+/// addresses themselves stay in the snapshot's array), sized at 1.25 slots per object: 5 bytes
+/// per object instead of a Dictionary's ~24. Works for any order; costs two cache misses a lookup.
 /// </summary>
-public sealed class AddressIndex
+internal sealed class HashedAddressIndex : AddressIndex
 {
     private readonly ulong[] _addresses;
     private readonly int[] _slots;
     private readonly uint _capacity;
 
-    public AddressIndex(ulong[] addresses)
+    public HashedAddressIndex(ulong[] addresses)
     {
         _addresses = addresses;
         _capacity = (uint)Math.Max(16, addresses.Length + addresses.Length / 4);
@@ -33,9 +45,7 @@ public sealed class AddressIndex
         }
     }
 
-    /// <summary>The node at <paramref name="address"/>, or -1 when no walked object starts there.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Find(ulong address)
+    public override int Find(ulong address)
     {
         int slot = Slot(address);
         while (true)

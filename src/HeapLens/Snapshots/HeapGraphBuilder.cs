@@ -87,7 +87,7 @@ public sealed class HeapGraphBuilder : IDisposable
         uint[] sizes = _sizes.DrainToArray();
         int[] typeIndex = _typeIndex.DrainToArray();
         typeNames = MergeTypesOfTheSameName(typeNames, typeIndex);
-        var index = new AddressIndex(addresses);
+        var index = AddressIndex.For(addresses);
 
         var (edgeStart, edgeTargets, unresolved) = BuildEdges(addresses.Length, index);
         var roots = BuildRoots(index);

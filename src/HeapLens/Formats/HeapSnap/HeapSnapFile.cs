@@ -65,25 +65,34 @@ public static class HeapSnapFile
         BitConverter.TryWriteBytes(version, Version);
         file.Write(version); // version, then 4 reserved bytes
 
-        using (var section = new SectionWriter(file, SectionTag.Metadata))
-            section.Write(JsonSerializer.SerializeToUtf8Bytes(snapshot.Metadata));
-        using (var section = new SectionWriter(file, SectionTag.TypeNames))
-            section.Write(EncodeStrings(snapshot.TypeNames));
-        using (var section = new SectionWriter(file, SectionTag.Addresses))
-            WriteDeltas(section, snapshot.Addresses);
-        using (var section = new SectionWriter(file, SectionTag.Sizes))
-            section.Write<uint>(snapshot.Sizes);
-        using (var section = new SectionWriter(file, SectionTag.HugeSizes))
-            section.Write(EncodeHugeSizes(snapshot.HugeSizes));
-        using (var section = new SectionWriter(file, SectionTag.TypeIndex))
-            section.Write<int>(snapshot.TypeIndex);
-        using (var section = new SectionWriter(file, SectionTag.EdgeCounts))
-            WriteEdgeCounts(section, snapshot.EdgeStart);
-        using (var section = new SectionWriter(file, SectionTag.EdgeTargets))
-            WriteRelativeTargets(section, snapshot.EdgeStart, snapshot.EdgeTargets);
-        using (var section = new SectionWriter(file, SectionTag.Roots))
-            section.Write(EncodeRoots(snapshot.Roots));
-        using (new SectionWriter(file, SectionTag.End)) { }
+        // Deflating is the slow part of writing and the sections are independent: compress them on
+        // all cores into memory (compressed, they are a few bytes per object), then write in order.
+        var sections = new (uint Tag, Action<SectionWriter> Write)[]
+        {
+            (SectionTag.Metadata, s => s.Write(JsonSerializer.SerializeToUtf8Bytes(snapshot.Metadata))),
+            (SectionTag.TypeNames, s => s.Write(EncodeStrings(snapshot.TypeNames))),
+            (SectionTag.Addresses, s => WriteDeltas(s, snapshot.Addresses)),
+            (SectionTag.Sizes, s => s.Write<uint>(snapshot.Sizes)),
+            (SectionTag.HugeSizes, s => s.Write(EncodeHugeSizes(snapshot.HugeSizes))),
+            (SectionTag.TypeIndex, s => s.Write<int>(snapshot.TypeIndex)),
+            (SectionTag.EdgeCounts, s => WriteEdgeCounts(s, snapshot.EdgeStart)),
+            (SectionTag.EdgeTargets, s => WriteRelativeTargets(s, snapshot.EdgeStart, snapshot.EdgeTargets)),
+            (SectionTag.Roots, s => s.Write(EncodeRoots(snapshot.Roots))),
+            (SectionTag.End, _ => { }),
+        };
+        var encoded = new MemoryStream[sections.Length];
+        Parallel.For(0, sections.Length, i =>
+        {
+            var buffer = new MemoryStream();
+            using (var section = new SectionWriter(buffer, sections[i].Tag))
+                sections[i].Write(section);
+            encoded[i] = buffer;
+        });
+        foreach (var buffer in encoded)
+        {
+            buffer.Position = 0;
+            buffer.CopyTo(file);
+        }
     }
 
     public static HeapSnapshot Read(string path)
