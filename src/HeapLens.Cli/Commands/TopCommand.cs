@@ -30,8 +30,13 @@ internal static class TopCommand
             string path = result.GetValue(file)!;
             int count = result.PositiveRows(rows);
             // The content decides, not the name: a snapshot starts with "HEAPSNAP", a profile is gzip or protobuf.
-            if (!HeapSnapFile.LooksLikeSnapshot(path) && PprofFile.LooksLikeProfile(path))
-                return ProfileTop.Run(path, result.GetValue(ProfileTop.Sample), result.GetValue(ProfileTop.Cum), count, result.GetValue(format));
+            if (!HeapSnapFile.LooksLikeSnapshot(path))
+            {
+                if (PprofFile.LooksLikeProfile(path))
+                    return ProfileTop.Run(path, result.GetValue(ProfileTop.Sample), result.GetValue(ProfileTop.Cum), count, result.GetValue(format));
+                if (File.Exists(path) && new FileInfo(path).Length > 0)
+                    throw new HeapLensException($"{path} is neither a heap snapshot (.heapsnap) nor a pprof profile (.pb.gz)");
+            }
             var (snapshot, tree) = SnapshotLoader.LoadAnalyzed(path);
             var report = TypeReport.Create(snapshot, RetainedByType.Compute(snapshot, tree), result.GetValue(by), count);
             return Report.Write(report, result.GetValue(format));

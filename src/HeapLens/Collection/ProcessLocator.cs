@@ -152,5 +152,6 @@ public static class ProcessLocator
         return dot > 0 && int.TryParse(version[..dot], out int major) ? major : null;
     }
 
-    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
+    // The end of a command line (the app and its arguments) tells processes apart; the start is the host.
+    private static string Shorten(string text) => text.Length <= 60 ? text : "..." + text[^57..];
 }

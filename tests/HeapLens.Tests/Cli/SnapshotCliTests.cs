@@ -100,9 +100,9 @@ public class SnapshotCliTests
         {
             (directory.File("missing.heapsnap"), "no such file"),
             (empty, "is empty"),
-            (random, "not a HeapLens snapshot"),
+            (random, "neither a heap snapshot (.heapsnap) nor a pprof profile"),
             (foreign, "pprof profile"),
-            (magicOnly, "not a HeapLens snapshot"),
+            (magicOnly, "is truncated"),
         })
         {
             var result = HeapLensCli.Run("top", file);

@@ -119,8 +119,11 @@ public static class HeapSnapFile
             if (file.Length == 0)
                 throw new HeapLensException($"{path} is empty");
             Span<byte> header = stackalloc byte[16];
-            if (file.ReadAtLeast(header, 16, throwOnEndOfStream: false) < 16 || !header[..8].SequenceEqual(Magic))
+            int read = file.ReadAtLeast(header, 16, throwOnEndOfStream: false);
+            if (read < 8 || !header[..8].SequenceEqual(Magic))
                 throw new HeapLensException($"{path} is not a HeapLens snapshot (.heapsnap)");
+            if (read < 16)
+                throw new HeapLensException($"{path} is truncated (an incomplete or interrupted write?)");
             int version = BitConverter.ToInt32(header[8..]);
             if (version != Version)
                 throw new HeapLensException($"{path} is a version {version} snapshot; this HeapLens reads version {Version}");
