@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using HeapLens.Analysis;
 using HeapLens.Cli.Infrastructure;
 using HeapLens.Cli.Reports;
 using HeapLens.Collection;
@@ -22,17 +23,31 @@ internal static class SnapshotCommand
             Description = "Seconds the GC and heap walk may take before the capture is abandoned.",
             DefaultValueFactory = _ => 300,
         };
+        var thenDiff = new Option<string?>("--then-diff")
+        {
+            Description = "After writing the snapshot, diff it against this earlier one (by retainer): snapshot, work, snapshot, diff in one step.",
+            HelpName = "base.heapsnap",
+        };
         var command = new Command("snapshot", "Take a live heap snapshot of a .NET process (after a forced full GC: live objects only).");
         process.AddTo(command);
         command.Options.Add(output);
         command.Options.Add(timeout);
+        command.Options.Add(thenDiff);
         command.SetAction((result, cancel) => CommandRunner.RunAsync(async token =>
         {
             var target = process.Resolve(result);
             string path = result.GetValue(output) ?? DefaultFileName(target.Id);
+            string? basePath = result.GetValue(thenDiff);
+            // Read the base first: a wrong base file must not cost the target a pause.
+            var before = basePath is null ? null : SnapshotLoader.LoadAnalyzed(basePath);
             var clock = Stopwatch.StartNew();
             var snapshot = await CaptureToFileAsync(target, path, TimeSpan.FromSeconds(result.GetValue(timeout)), token);
             Console.Out.WriteLine(Summary(path, snapshot, clock.Elapsed));
+            if (before is not null)
+            {
+                Console.Out.WriteLine();
+                DiffReport.ByRetainer(before, new AnalyzedSnapshot(snapshot, DominatorTree.Compute(snapshot)), rows: 10).WriteText(Terminal.Out);
+            }
             return 0;
         }, cancel));
         return command;

@@ -66,6 +66,25 @@ public class DiffCliTests
     }
 
     [Fact]
+    public void Snapshot_then_diff_names_what_grew_in_one_step()
+    {
+        using var target = TargetProcess.StartTestTarget();
+        using var directory = new TempDirectory();
+        string before = Snapshot(target, directory.File("before.heapsnap"));
+        target.Send("items 5000");
+
+        var result = HeapLensCli.Run("snapshot", "-p", target.Id.ToString(), "-o", directory.File("after.heapsnap"), "--then-diff", before);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains("static Fixture.Holder.s_items", result.StandardOutput);
+        Assert.Contains("+5,000 Fixture.Item", result.StandardOutput);
+
+        var badBase = HeapLensCli.Run("snapshot", "-p", target.Id.ToString(), "-o", directory.File("never.heapsnap"), "--then-diff", directory.File("missing.heapsnap"));
+        Assert.Equal(1, badBase.ExitCode);
+        Assert.False(File.Exists(directory.File("never.heapsnap")));
+    }
+
+    [Fact]
     public void A_snapshot_diffed_with_itself_is_all_zeros()
     {
         using var target = TargetProcess.StartTestTarget();
