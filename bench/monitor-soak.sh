@@ -32,6 +32,7 @@ samples=$work/samples.tsv
 cleanup() { kill "${observer_pid:-}" "${monitor_pid:-}" "${target_pid:-}" 2>/dev/null || true; }
 trap cleanup EXIT
 
+: >"$work/target.out"
 dotnet "$target_dll" sawtooth --churn-mbps "$churn" >"$work/target.out" &
 target_pid=$!
 until grep -q '^ready' "$work/target.out"; do sleep 0.2; done
