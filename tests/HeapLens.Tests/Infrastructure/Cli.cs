@@ -7,16 +7,24 @@ public sealed record CliResult(int ExitCode, string StandardOutput, string Stand
 /// <summary>Runs the real `heaplens` command (heaplens.dll next to the tests) as a child process.</summary>
 public static class HeapLensCli
 {
-    public static CliResult Run(params string[] arguments) => RunIn(Directory.GetCurrentDirectory(), arguments);
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
 
-    public static CliResult RunIn(string workingDirectory, params string[] arguments)
+    public static CliResult Run(params string[] arguments) => RunIn(null, arguments);
+
+    public static CliResult RunIn(string? workingDirectory, params string[] arguments) =>
+        RunInAsync(workingDirectory, DefaultTimeout, arguments).GetAwaiter().GetResult();
+
+    public static Task<CliResult> RunAsync(TimeSpan timeout, params string[] arguments) =>
+        RunInAsync(null, timeout, arguments);
+
+    public static async Task<CliResult> RunInAsync(string? workingDirectory, TimeSpan timeout, params string[] arguments)
     {
         var start = new ProcessStartInfo(DotNet.HostPath)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
+            WorkingDirectory = workingDirectory ?? Directory.GetCurrentDirectory(),
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "heaplens.dll"));
         foreach (string argument in arguments)
@@ -24,12 +32,16 @@ public static class HeapLensCli
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException("heaplens " + string.Join(' ', arguments) + " did not finish");
         }
-        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 }
 

@@ -1,3 +1,4 @@
+using HeapLens.Tests.Infrastructure;
 using System.Text.Json;
 using System.Xml.Linq;
 using Xunit;
@@ -17,12 +18,12 @@ public sealed class MonitorCliTests : IDisposable
     {
         using var target = await GcTargetProcess.StartAsync("sawtooth", "--exit-after", "8");
         string output = Path.Combine(_directory, "run");
-        var run = await HeaplensCli.RunAsync(Timeout, "monitor", "-p", target.Id.ToString(), "--format", "json", "--out", output,
+        var run = await HeapLensCli.RunAsync(Timeout, "monitor", "-p", target.Id.ToString(), "--format", "json", "--out", output,
             "--interval", "1s", "--threshold", "1", "--cooldown", "1h");
 
-        Assert.True(run.ExitCode == 0, run.Stderr);
-        Assert.Equal("", run.Stderr);
-        using var summary = JsonDocument.Parse(run.Stdout);
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        Assert.Equal("", run.StandardError);
+        using var summary = JsonDocument.Parse(run.StandardOutput);
         var root = summary.RootElement;
         Assert.Equal("target-exited", root.GetProperty("endReason").GetString());
         Assert.False(root.GetProperty("leak").GetBoolean());
@@ -41,9 +42,9 @@ public sealed class MonitorCliTests : IDisposable
         var chart = XDocument.Load(Path.Combine(output, "timeline.svg"));
         Assert.Equal("svg", chart.Root!.Name.LocalName);
 
-        var trend = await HeaplensCli.RunAsync(Timeout, "trend", timeline, "--format", "json", "--chart", Path.Combine(_directory, "offline.svg"));
-        Assert.True(trend.ExitCode == 0, trend.Stderr);
-        using var offline = JsonDocument.Parse(trend.Stdout);
+        var trend = await HeapLensCli.RunAsync(Timeout, "trend", timeline, "--format", "json", "--chart", Path.Combine(_directory, "offline.svg"));
+        Assert.True(trend.ExitCode == 0, trend.StandardError);
+        using var offline = JsonDocument.Parse(trend.StandardOutput);
         Assert.Equal(gcs, offline.RootElement.GetProperty("gcs").GetInt64());
         Assert.Equal(target.Id, offline.RootElement.GetProperty("processId").GetInt32());
         Assert.True(File.Exists(Path.Combine(_directory, "offline.svg")));
@@ -54,31 +55,31 @@ public sealed class MonitorCliTests : IDisposable
     {
         using var target = await GcTargetProcess.StartAsync("sawtooth", "--exit-after", "25");
         string output = Path.Combine(_directory, "evidence");
-        var run = await HeaplensCli.RunAsync(Timeout, "monitor", "-p", target.Id.ToString(), "--format", "json", "--out", output,
+        var run = await HeapLensCli.RunAsync(Timeout, "monitor", "-p", target.Id.ToString(), "--format", "json", "--out", output,
             "--interval", "1s", "--threshold", "1", "--cooldown", "1h", "--on-trigger", "snapshot,allocs");
 
-        Assert.True(run.ExitCode == 0, run.Stderr);
-        using var summary = JsonDocument.Parse(run.Stdout);
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        using var summary = JsonDocument.Parse(run.StandardOutput);
         var paths = summary.RootElement.GetProperty("captures").EnumerateArray()
             .Select(c => c.GetProperty("path").GetString()!).ToList();
         string snapshot = Assert.Single(paths, p => p.EndsWith(".heapsnap", StringComparison.Ordinal));
         string profile = Assert.Single(paths, p => p.EndsWith(".pb.gz", StringComparison.Ordinal));
 
-        var info = await HeaplensCli.RunAsync(Timeout, "info", snapshot, "--format", "json");
-        Assert.True(info.ExitCode == 0, info.Stderr);
-        using var metadata = JsonDocument.Parse(info.Stdout);
+        var info = await HeapLensCli.RunAsync(Timeout, "info", snapshot, "--format", "json");
+        Assert.True(info.ExitCode == 0, info.StandardError);
+        using var metadata = JsonDocument.Parse(info.StandardOutput);
         Assert.Equal(target.Id, metadata.RootElement.GetProperty("metadata").GetProperty("processId").GetInt32());
-        var top = await HeaplensCli.RunAsync(Timeout, "top", profile, "--format", "json");
-        Assert.True(top.ExitCode == 0, top.Stderr);
+        var top = await HeapLensCli.RunAsync(Timeout, "top", profile, "--format", "json");
+        Assert.True(top.ExitCode == 0, top.StandardError);
     }
 
     [Fact]
     public async Task A_dead_process_is_one_line_on_stderr()
     {
-        var run = await HeaplensCli.RunAsync(Timeout, "monitor", "-p", "2147483", "--out", Path.Combine(_directory, "dead"));
+        var run = await HeapLensCli.RunAsync(Timeout, "monitor", "-p", "2147483", "--out", Path.Combine(_directory, "dead"));
         Assert.Equal(1, run.ExitCode);
-        Assert.Equal("heaplens: no process with id 2147483 is running", run.Stderr.Trim());
-        Assert.Equal("", run.Stdout);
+        Assert.Equal("heaplens: no process with id 2147483 is running", run.StandardError.Trim());
+        Assert.Equal("", run.StandardOutput);
     }
 
     [Theory]
@@ -89,19 +90,19 @@ public sealed class MonitorCliTests : IDisposable
     {
         string path = Path.Combine(_directory, "bad.jsonl");
         await File.WriteAllTextAsync(path, content);
-        var run = await HeaplensCli.RunAsync(Timeout, "trend", path);
+        var run = await HeapLensCli.RunAsync(Timeout, "trend", path);
         Assert.Equal(1, run.ExitCode);
-        string line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        string line = Assert.Single(run.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(expected, line);
-        Assert.Equal("", run.Stdout);
+        Assert.Equal("", run.StandardOutput);
         Assert.False(File.Exists(Path.Combine(_directory, "bad.svg")));
     }
 
     [Fact]
     public async Task Trend_on_a_missing_file_says_so()
     {
-        var run = await HeaplensCli.RunAsync(Timeout, "trend", Path.Combine(_directory, "missing.jsonl"));
+        var run = await HeapLensCli.RunAsync(Timeout, "trend", Path.Combine(_directory, "missing.jsonl"));
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("no such file", run.Stderr);
+        Assert.Contains("no such file", run.StandardError);
     }
 }

@@ -1,3 +1,4 @@
+using HeapLens.Tests.Infrastructure;
 using System.Runtime.CompilerServices;
 using HeapLens.Monitoring;
 using Xunit;
@@ -34,10 +35,10 @@ public class TrendGoldenTests
     public async Task Trend_reports_match_their_golden_files(string mode, string format)
     {
         string timeline = Path.Combine("Monitoring", "testdata", $"{mode}.timeline.jsonl");
-        var run = await HeaplensCli.RunInAsync(AppContext.BaseDirectory, Timeout, "trend", timeline, "--no-chart", "--format", format);
-        Assert.True(run.ExitCode == 0, run.Stderr);
+        var run = await HeapLensCli.RunInAsync(AppContext.BaseDirectory, Timeout, "trend", timeline, "--no-chart", "--format", format);
+        Assert.True(run.ExitCode == 0, run.StandardError);
         string golden = Path.Combine(SourceDirectory(), "testdata", $"{mode}.trend.{(format == "json" ? "json" : "txt")}");
-        string actual = Normalize(run.Stdout);
+        string actual = Normalize(run.StandardOutput);
         if (Environment.GetEnvironmentVariable("HEAPLENS_UPDATE_GOLDEN") == "1")
             File.WriteAllText(golden, actual);
         Assert.Equal(Normalize(File.ReadAllText(golden)), actual);
