@@ -10,15 +10,8 @@ trap 'kill $target 2>/dev/null || true; rm -rf "$work"' EXIT
 
 gcdump=${GCDUMP:-$work/tools/dotnet-gcdump}
 [ -x "$gcdump" ] || dotnet tool install --tool-path "$work/tools" dotnet-gcdump --version 10.0.750501 >/dev/null
-dotnet build -c Release src/HeapLens.Cli >/dev/null
-bin=src/HeapLens.Cli/bin/Release/net10.0
-mkfifo "$work/in"
-dotnet "$bin/LeakyService.dll" --cache-entries "$entries" --cache-entry-bytes 8 \
-  --warmup-requests "$requests" --leak-bytes 16 <"$work/in" >"$work/target.out" &
-target=$!
-exec 3>"$work/in"
-until grep -q READY "$work/target.out"; do sleep 0.5; done
-sleep 1
+. bench/capture/leaky-service.sh
+start_leaky_service "$entries" "$requests"
 
 /usr/bin/time -f '%e %M' -o "$work/gcdump.time" "$gcdump" collect -p "$target" -o "$work/x.gcdump" >"$work/gcdump.out" 2>&1 || true
 /usr/bin/time -f '%e %M' -o "$work/heaplens.time" dotnet "$bin/heaplens.dll" snapshot -p "$target" -o "$work/x.heapsnap" >"$work/heaplens.out"

@@ -11,15 +11,8 @@ requests=${2:-1000000}
 work=$(mktemp -d)
 trap 'kill $target 2>/dev/null || true; rm -rf "$work"' EXIT
 
-dotnet build -c Release src/HeapLens.Cli >/dev/null
-bin=src/HeapLens.Cli/bin/Release/net10.0
-mkfifo "$work/in"
-dotnet "$bin/LeakyService.dll" --cache-entries "$entries" --cache-entry-bytes 8 \
-  --warmup-requests "$requests" --leak-bytes 16 <"$work/in" >"$work/target.out" &
-target=$!
-exec 3>"$work/in"
-until grep -q READY "$work/target.out"; do sleep 0.5; done
-sleep 1
+. bench/capture/leaky-service.sh
+start_leaky_service "$entries" "$requests"
 
 /usr/bin/time -f '%e %M' -o "$work/time" dotnet "$bin/heaplens.dll" snapshot -p "$target" -o "$work/big.heapsnap" | tee "$work/summary"
 read -r wall rss_kb <"$work/time"
