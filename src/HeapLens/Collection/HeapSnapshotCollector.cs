@@ -76,13 +76,16 @@ public static class HeapSnapshotCollector
         try
         {
             await using var recording = new SessionRecording(session.EventStream, tracePath);
+            using var walkDone = new ManualResetEventSlim();
+            EventPipeEventSource? parsing = null;
+            Task? parse = null;
             try
             {
-                using var walkDone = new ManualResetEventSlim();
-                var parse = Task.Factory.StartNew(() =>
+                parse = Task.Factory.StartNew(() =>
                 {
                     using var follower = recording.OpenFollower();
                     using var source = new EventPipeEventSource(follower);
+                    parsing = source;
                     parser = new HeapWalkParser(source, builder);
                     parser.WalkCompleted += walkDone.Set;
                     try
@@ -141,8 +144,17 @@ public static class HeapSnapshotCollector
             }
             finally
             {
-                // Whatever happened, the session must end, or the recording would wait for it forever.
+                // Whatever happened, the session must end, or the recording would wait for it forever;
+                // and the parser must be done before the builder's memory is freed. After a failure
+                // or Ctrl+C, the rest of the stream is not worth parsing.
+                if (parse is not null && !parse.IsCompleted)
+                    parsing?.StopProcessing();
                 await StopAsync(session).ConfigureAwait(false);
+                if (parse is not null)
+                {
+                    await recording.Completion.ConfigureAwait(false);
+                    await parse.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
             }
         }
         finally
