@@ -162,6 +162,33 @@ public class SnapshotCaptureTests
         Assert.Contains("exited", error.Message);
     }
 
+    [Fact]
+    public void A_cancelled_capture_stops_cleanly_and_leaves_the_target_running()
+    {
+        using var target = TargetProcess.StartTestTarget();
+        target.Send("items 2000000");
+        using var cancel = new CancellationTokenSource();
+        using var directory = new TempDirectory();
+        var progress = new CancelWhile(CaptureStage.Streaming, cancel);
+
+        Assert.ThrowsAny<OperationCanceledException>(() => HeapSnapshotCollector.CaptureAsync(target.Descriptor,
+            new HeapCaptureOptions { TempDirectory = directory.Path }, progress, cancel.Token).GetAwaiter().GetResult());
+
+        Assert.Empty(Directory.GetFileSystemEntries(directory.Path)); // the raw stream is gone
+        Assert.False(target.HasExited);
+        Assert.Equal(2_000_000, TypeNamed(Capture(target), "Fixture.Item").Count);
+    }
+
+    /// <summary>Cancels the capture when it reaches a stage, while the parser is busy.</summary>
+    private sealed class CancelWhile(CaptureStage stage, CancellationTokenSource cancel) : IProgress<CaptureProgress>
+    {
+        public void Report(CaptureProgress value)
+        {
+            if (value.Stage == stage)
+                cancel.Cancel();
+        }
+    }
+
     /// <summary>Kills the target as soon as the capture has connected.</summary>
     private sealed class KillOnFirstReport(TargetProcess target) : IProgress<CaptureProgress>
     {
