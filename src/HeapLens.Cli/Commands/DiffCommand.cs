@@ -19,11 +19,9 @@ internal static class DiffCommand
             DefaultValueFactory = _ => DiffGrouping.Type,
         };
         var rows = CommonOptions.Rows(20, "How many rows to show.");
-        var sort = new Option<TypeOrder>("--sort")
-        {
-            Description = "With --by type: sort by growth of retained bytes, shallow bytes or instance count.",
-            DefaultValueFactory = _ => TypeOrder.Retained,
-        };
+        var sort = TypeOrdering.Option("--sort",
+            "With --by type: sort by growth of retained bytes, shallow bytes or instance count.",
+            TypeOrder.Retained);
         var format = OutputFormatOption.Create();
         var command = new Command("diff", "What grew between two snapshots of a process, and who holds it.")
         {

@@ -15,11 +15,9 @@ internal static class TopCommand
     {
         var file = CommonOptions.SnapshotFile(description: "A heap snapshot (.heapsnap) or an allocation profile (.pb.gz).");
         var rows = CommonOptions.Rows(20, "How many types to show.");
-        var by = new Option<TypeOrder>("--by")
-        {
-            Description = "Snapshots: sort by shallow bytes, retained bytes (what the type's instances keep alive) or instance count.",
-            DefaultValueFactory = _ => TypeOrder.Shallow,
-        };
+        var by = TypeOrdering.Option("--by",
+            "Snapshots: sort by shallow bytes, retained bytes (what the type's instances keep alive) or instance count.",
+            TypeOrder.Shallow);
         var format = OutputFormatOption.Create();
         var command = new Command("top", "A heap snapshot's types by memory, or an allocation profile's functions by allocations.")
         {

@@ -28,14 +28,7 @@ internal sealed class DiffReport : IReport
             RetainedByType.Compute(before.Snapshot, before.Tree),
             RetainedByType.Compute(after.Snapshot, after.Tree));
         var sorted = changes
-            .OrderByDescending(c => order switch
-            {
-                TypeOrder.Count => c.DeltaCount,
-                TypeOrder.Shallow => c.DeltaShallowBytes,
-                _ => c.DeltaRetainedBytes,
-            })
-            .ThenByDescending(c => c.DeltaShallowBytes)
-            .ThenBy(c => c.TypeName, StringComparer.Ordinal)
+            .Sort(order, c => (c.DeltaShallowBytes, c.DeltaRetainedBytes, c.DeltaCount), c => c.TypeName)
             .Take(rows)
             .ToList();
         return new DiffReport(before, after, sorted, null);

@@ -22,14 +22,7 @@ internal sealed class TypeReport : IReport
 
     public static TypeReport Create(HeapSnapshot snapshot, IEnumerable<TypeRetention> types, TypeOrder order, int rows) =>
         new(snapshot, types
-            .OrderByDescending(t => order switch
-            {
-                TypeOrder.Retained => t.RetainedBytes,
-                TypeOrder.Count => t.Count,
-                _ => t.ShallowBytes,
-            })
-            .ThenByDescending(t => t.ShallowBytes)
-            .ThenBy(t => t.TypeName, StringComparer.Ordinal)
+            .Sort(order, t => (t.ShallowBytes, t.RetainedBytes, t.Count), t => t.TypeName)
             .Take(rows)
             .ToList(), order);
 
