@@ -148,7 +148,7 @@ internal sealed class SectionReader(Stream file, string path)
         {
             var scratch = new byte[64 * 1024];
             while (_left > 0)
-                Read(scratch);
+                _ = ReadAtLeast(scratch, 1); // Read throws on a premature end; what was read is hashed
         }
 
         public override bool CanRead => true;
