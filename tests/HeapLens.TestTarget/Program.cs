@@ -2,7 +2,8 @@
 // when done, and so the tests know what the heap holds. Commands:
 //   items N            Holder.s_items (List<Item>) gets N more Item objects (fixed size: 2 longs)
 //   chain N            Holder.s_chain becomes a linked list of N ChainNode objects
-//   arrays N SIZE      Holder.s_arrays (List<byte[]>) gets N more byte[SIZE]
+//   arrays N SIZE      Holder.s_arrays (List<byte[]>) gets N more byte[SIZE]; the answer ends with
+//                      " capacity=C", the room in the list's backing array
 //   shared N           two Holder fields share one array of N Item objects (a diamond)
 //   garbage N          allocates N short-lived objects and drops them
 //   cwt N              Holder.s_keys holds N Key objects; a ConditionalWeakTable attaches a Value to each
@@ -23,7 +24,7 @@ while ((line = Console.ReadLine()) is not null)
         Console.WriteLine($"ERROR unknown command {words[0]}");
         continue;
     }
-    Console.WriteLine($"OK {line}");
+    Console.WriteLine($"OK {line}{Commands.Reply}");
 }
 
 namespace Fixture
@@ -34,9 +35,13 @@ namespace Fixture
     /// </summary>
     public static class Commands
     {
+        /// <summary>What the last command adds to its "OK" answer, for facts only the target knows.</summary>
+        public static string Reply = "";
+
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         public static bool Run(string[] words)
         {
+            Reply = "";
             switch (words[0])
             {
                 case "items":
@@ -49,6 +54,8 @@ namespace Fixture
                 case "arrays":
                     for (int i = 0, n = int.Parse(words[1]), size = int.Parse(words[2]); i < n; i++)
                         Holder.s_arrays.Add(new byte[size]);
+                    // The list's backing array has room for Capacity elements: the tests need it to know the exact bytes.
+                    Reply = $" capacity={Holder.s_arrays.Capacity}";
                     return true;
                 case "shared":
                     Shared(int.Parse(words[1]));

@@ -77,6 +77,14 @@ internal sealed class BruteForceDominators
         return freed;
     }
 
+    // The reference states on its own which roots hold objects alive (every kind but a weak handle),
+    // rather than asking the product's RootKinds.KeepsAlive: a wrong answer there must fail the tests.
+    private static readonly HashSet<RootKind> StrongRootKinds =
+    [
+        RootKind.Other, RootKind.Stack, RootKind.StrongHandle, RootKind.PinnedHandle, RootKind.RefCountedHandle,
+        RootKind.FinalizerQueue, RootKind.Static, RootKind.DependentHandle, RootKind.AsyncPinnedHandle, RootKind.SizedRefHandle,
+    ];
+
     private bool[] ReachableWithout(int removed) => Reach(node => node == removed);
 
     private bool[] Reach(Func<int, bool> removed)
@@ -86,7 +94,7 @@ internal sealed class BruteForceDominators
         for (int r = 0; r < _snapshot.Roots.Count; r++)
         {
             int node = _snapshot.Roots.Nodes[r];
-            if (_snapshot.Roots.Kinds[r].KeepsAlive() && !removed(node) && !seen[node])
+            if (StrongRootKinds.Contains(_snapshot.Roots.Kinds[r]) && !removed(node) && !seen[node])
             {
                 seen[node] = true;
                 queue.Enqueue(node);

@@ -29,7 +29,9 @@ public class RetentionCliTests
     public void A_static_list_of_arrays_retains_them_and_is_named_by_paths_and_suspects()
     {
         using var target = TargetProcess.StartTestTarget();
-        target.Send($"arrays {Arrays} {ArrayLength}");
+        int capacity = int.Parse(target.Send($"arrays {Arrays} {ArrayLength}").Split("capacity=")[1]);
+        // Exactly what the list keeps alive: itself, its backing byte[][] and the arrays it holds.
+        long listRetains = ObjectSizes.ListOfReferences + ObjectSizes.ReferenceArray(capacity) + Arrays * ObjectSizes.ByteArray(ArrayLength);
         using var directory = new TempDirectory();
         string file = SnapshotOf(target, directory);
 
@@ -37,8 +39,8 @@ public class RetentionCliTests
         {
             var list = top.RootElement.GetProperty("types").EnumerateArray()
                 .Single(t => t.GetProperty("type").GetString() == "System.Collections.Generic.List`1[System.Byte[]]");
-            Assert.True(list.GetProperty("retainedBytes").GetInt64() >= (long)Arrays * ArrayLength);
-            Assert.Equal(32, list.GetProperty("shallowBytes").GetInt64());
+            Assert.Equal(listRetains, list.GetProperty("retainedBytes").GetInt64());
+            Assert.Equal(ObjectSizes.ListOfReferences, list.GetProperty("shallowBytes").GetInt64());
         }
 
         using (var paths = Json("paths", file, "--type", "System.Byte[]", "-n", "3"))
@@ -50,7 +52,7 @@ public class RetentionCliTests
                 Assert.Equal("static Fixture.Holder.s_arrays", path.GetProperty("root").GetString());
                 var hops = path.GetProperty("hops").EnumerateArray().Select(h => h.GetProperty("type").GetString()).ToList();
                 Assert.Equal(["System.Collections.Generic.List`1[System.Byte[]]", "System.Byte[][]", "System.Byte[]"], hops);
-                Assert.True(path.GetProperty("retainedBytes").GetInt64() >= ArrayLength);
+                Assert.Equal(ObjectSizes.ByteArray(ArrayLength), path.GetProperty("retainedBytes").GetInt64());
             }
         }
 
@@ -61,7 +63,8 @@ public class RetentionCliTests
             var accumulates = first.GetProperty("accumulates");
             Assert.Equal("System.Byte[]", accumulates.GetProperty("type").GetString());
             Assert.Equal(Arrays, accumulates.GetProperty("count").GetInt32());
-            Assert.True(accumulates.GetProperty("bytes").GetInt64() >= (long)Arrays * ArrayLength);
+            Assert.Equal(Arrays * ObjectSizes.ByteArray(ArrayLength), accumulates.GetProperty("bytes").GetInt64());
+            Assert.Equal(listRetains, first.GetProperty("retainedBytes").GetInt64());
         }
     }
 
@@ -81,7 +84,8 @@ public class RetentionCliTests
         // Each holder retains only itself: the array is reachable through either one.
         Assert.Equal(holders.GetProperty("shallowBytes").GetInt64(), holders.GetProperty("retainedBytes").GetInt64());
         var array = types["Fixture.SharedItem[]"];
-        Assert.True(array.GetProperty("retainedBytes").GetInt64() >= 100_000L * (8 + 24));
+        // The array and the items in it, each item a header, a method table pointer and one long.
+        Assert.Equal(ObjectSizes.ReferenceArray(100_000) + 100_000L * 24, array.GetProperty("retainedBytes").GetInt64());
 
         using var dominators = Json("dominators", file, "--depth", "2", "--min-percent", "0.1");
         var rows = dominators.RootElement.GetProperty("roots").EnumerateArray().ToList();

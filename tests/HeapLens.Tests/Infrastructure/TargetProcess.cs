@@ -41,12 +41,12 @@ public sealed class TargetProcess : IDisposable
         return target;
     }
 
-    /// <summary>Sends a command and waits for the target to confirm it.</summary>
-    public void Send(string command)
+    /// <summary>Sends a command and waits for the target to confirm it; returns the confirmation line.</summary>
+    public string Send(string command)
     {
         _process.StandardInput.WriteLine(command);
         _process.StandardInput.Flush();
-        WaitForLine("OK", TimeSpan.FromMinutes(5));
+        return WaitForLine("OK", TimeSpan.FromMinutes(5));
     }
 
     public string WaitForLine(string prefix, TimeSpan timeout)
