@@ -6,6 +6,8 @@ using HeapLens.Cli.Infrastructure;
 using HeapLens.Cli.Reports;
 using Spectre.Console;
 
+using HeapLens.Reports;
+
 namespace HeapLens.Cli.Commands;
 
 /// <summary>

@@ -3,6 +3,8 @@ using HeapLens.Analysis;
 using HeapLens.Cli.Infrastructure;
 using HeapLens.Cli.Reports;
 
+using HeapLens.Reports;
+
 namespace HeapLens.Cli.Commands;
 
 internal enum DiffGrouping { Type, Retainer }
@@ -19,7 +21,7 @@ internal static class DiffCommand
             DefaultValueFactory = _ => DiffGrouping.Type,
         };
         var rows = CommonOptions.Rows(20, "How many rows to show.");
-        var sort = TypeOrdering.Option("--sort",
+        var sort = TypeOrderOption.Create("--sort",
             "With --by type: sort by growth of retained bytes, shallow bytes or instance count.",
             TypeOrder.Retained);
         var format = OutputFormatOption.Create();

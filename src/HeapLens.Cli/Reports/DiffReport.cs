@@ -4,6 +4,8 @@ using HeapLens.Cli.Infrastructure;
 using HeapLens.Snapshots;
 using Spectre.Console;
 
+using HeapLens.Reports;
+
 namespace HeapLens.Cli.Reports;
 
 /// <summary>The `diff` view: a header comparing the two snapshots, then rows per type or per retainer.</summary>

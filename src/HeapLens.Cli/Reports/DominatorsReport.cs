@@ -1,3 +1,4 @@
+using HeapLens.Cli.Views;
 using HeapLens.Cli.Infrastructure;
 using HeapLens.Analysis;
 using HeapLens.Snapshots;
@@ -28,7 +29,7 @@ internal sealed class DominatorsReport(HeapSnapshot snapshot, DominatorTree tree
 
     public void WriteText(IAnsiConsole console)
     {
-        console.WriteLine(SnapshotHeader.Describe(snapshot));
+        console.WriteLine(SnapshotHeaderText.Describe(snapshot));
         console.WriteLine($"Reachable: {Sizes.Format(tree.ReachableBytes)} in {Sizes.Count(tree.ReachableCount)} objects; rows under {minPercent:0.##}% left out");
         console.WriteLine();
         console.WriteLine($"{"RETAINED",10} {"%HEAP",6}  OBJECTS");

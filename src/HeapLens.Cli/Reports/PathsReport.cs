@@ -1,3 +1,4 @@
+using HeapLens.Cli.Views;
 using HeapLens.Cli.Infrastructure;
 using HeapLens.Analysis;
 using HeapLens.Snapshots;
@@ -27,7 +28,7 @@ internal sealed class PathsReport(HeapSnapshot snapshot, DominatorTree tree, Sho
 
     public void WriteText(IAnsiConsole console)
     {
-        console.WriteLine(SnapshotHeader.Describe(snapshot));
+        console.WriteLine(SnapshotHeaderText.Describe(snapshot));
         if (query is not null)
             console.WriteLine($"Shortest paths from GC roots to the {targets.Length} instance(s) of {TypeNames.Pretty(snapshot.TypeNameOf(targets[0]))} that retain the most");
         foreach (int target in targets)

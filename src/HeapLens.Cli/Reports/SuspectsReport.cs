@@ -1,3 +1,4 @@
+using HeapLens.Cli.Views;
 using HeapLens.Cli.Infrastructure;
 using HeapLens.Analysis;
 using HeapLens.Snapshots;
@@ -27,7 +28,7 @@ internal sealed class SuspectsReport(HeapSnapshot snapshot, DominatorTree tree, 
 
     public void WriteText(IAnsiConsole console)
     {
-        console.WriteLine(SnapshotHeader.Describe(snapshot));
+        console.WriteLine(SnapshotHeaderText.Describe(snapshot));
         if (suspects.Count == 0)
         {
             console.WriteLine($"No leak suspects: nothing retains {LeakSuspects.SuspectShare:P0} of the {Sizes.Format(tree.ReachableBytes)} heap.");
