@@ -1,8 +1,6 @@
 using System.CommandLine;
-using HeapLens.Analysis;
 using HeapLens.Cli.Infrastructure;
-using HeapLens.Cli.Reports;
-
+using HeapLens.Cli.Views;
 using HeapLens.Reports;
 
 namespace HeapLens.Cli.Commands;
@@ -37,7 +35,7 @@ internal static class DiffCommand
             var report = result.GetValue(by) == DiffGrouping.Type
                 ? DiffReport.ByType(before, after, result.GetValue(sort), count)
                 : DiffReport.ByRetainer(before, after, count);
-            return Report.Write(report, result.GetValue(format));
+            return ReportOutput.Write(report, result.GetValue(format), DiffView.Write);
         }));
         return command;
     }
