@@ -77,9 +77,10 @@ public static class LeakSuspects
     }
 
     /// <summary>
-    /// Follows the biggest dominated child while it keeps 70% of its parent. Linear in the chain's
-    /// length (each step looks at one node's children once); the chain is kept as runs of one type,
-    /// so a ten-million-node list costs one run, not ten million entries.
+    /// Follows the biggest dominated child while it keeps 70% of its parent. A descent that ends in a
+    /// long run of one type (a linked list, whose last nodes keep little of their parent) follows that
+    /// type to the list's real end. Linear in the chain's length (each step looks at one node's
+    /// children once); the chain is kept as runs of one type, so a ten-million-node list is one run.
     /// </summary>
     internal static List<NodeRun> DescendToAccumulation(HeapSnapshot snapshot, DominatorTree tree, int node)
     {
@@ -93,35 +94,37 @@ public static class LeakSuspects
                 if (biggest < 0 || retained[child] > retained[biggest])
                     biggest = child;
             if (biggest < 0 || retained[biggest] < AccumulationShare * retained[node])
-                return runs.InOrder();
+                break;
             runs.Add(biggest);
             node = biggest;
+        }
+        var path = runs.InOrder();
+        if (path[^1].Count < LinkedListMinimum)
+            return path;
+        int type = path[^1].TypeIndex;
+        while (true)
+        {
+            int next = -1;
+            foreach (int child in tree.ChildrenOf(node))
+                if (snapshot.TypeIndex[child] == type && (next < 0 || retained[child] > retained[next]))
+                    next = child;
+            if (next < 0)
+                return path;
+            runs.Add(next);
+            node = next;
         }
     }
 
     /// <summary>
-    /// A path ending in a long run of one type accumulates a linked list (counted to its real end,
-    /// past where its nodes stop keeping 70% of their parent); otherwise the biggest group of
-    /// same-typed children of the accumulation point.
+    /// A path ending in a long run of one type accumulates that linked list (its length, and what its
+    /// first node keeps alive); otherwise the biggest group of same-typed children of the accumulation point.
     /// </summary>
     internal static Accumulation? WhatAccumulates(HeapSnapshot snapshot, DominatorTree tree, IReadOnlyList<NodeRun> path)
     {
         var last = path[^1];
-        if (last.Count < LinkedListMinimum)
-            return BiggestGroup(snapshot, tree, last.Last);
-        int length = last.Count;
-        for (int node = last.Last; ;)
-        {
-            int next = -1;
-            foreach (int child in tree.ChildrenOf(node))
-                if (snapshot.TypeIndex[child] == last.TypeIndex && (next < 0 || tree.RetainedSize[child] > tree.RetainedSize[next]))
-                    next = child;
-            if (next < 0)
-                break;
-            length++;
-            node = next;
-        }
-        return new Accumulation(snapshot.TypeNames[last.TypeIndex], length, tree.RetainedSize[last.First], AccumulationShape.LinkedList);
+        return last.Count < LinkedListMinimum
+            ? BiggestGroup(snapshot, tree, last.Last)
+            : new Accumulation(snapshot.TypeNames[last.TypeIndex], last.Count, tree.RetainedSize[last.First], AccumulationShape.LinkedList);
     }
 
     internal static Accumulation? BiggestGroup(HeapSnapshot snapshot, DominatorTree tree, int point)

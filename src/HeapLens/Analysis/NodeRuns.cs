@@ -30,6 +30,7 @@ internal sealed class NodeRunBuilder(HeapSnapshot snapshot)
         _runs.Add(new NodeRun(type, node, node, 1));
     }
 
+    /// <summary>The runs so far, root first: the builder's own list, so later adds show in it.</summary>
     public List<NodeRun> InOrder() => _runs;
 
     /// <summary>The runs of objects that were added from the far end (the target) back to the root.</summary>
