@@ -31,6 +31,8 @@ internal static class DominatorsCommand
             double percent = result.GetValue(minPercent);
             if (levels <= 0)
                 throw new HeapLensException("--depth must be a positive number");
+            if (levels > DominatorsReport.MaxDepth)
+                throw new HeapLensException($"--depth can be at most {DominatorsReport.MaxDepth}");
             if (percent < 0 || percent > 100)
                 throw new HeapLensException("--min-percent must be between 0 and 100");
             var report = DominatorsReport.Create(SnapshotLoader.LoadAnalyzed(result.GetValue(file)!), levels, percent);

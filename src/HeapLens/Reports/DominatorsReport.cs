@@ -27,8 +27,12 @@ public sealed record DominatorsReport(
     double MinPercent,
     IReadOnlyList<DominatorRow> Roots)
 {
+    /// <summary>The deepest tree a report holds: its JSON nests two levels per row (ReportJson's MaxDepth allows this).</summary>
+    public const int MaxDepth = 100;
+
     public static DominatorsReport Create(AnalyzedSnapshot analyzed, int depth, double minPercent)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(depth, MaxDepth);
         var (snapshot, tree) = analyzed;
         long minBytes = Math.Max(1, (long)(tree.ReachableBytes * minPercent / 100));
         var groups = DominatorGroups.Build(snapshot, tree, analyzed.Roots, depth, minBytes);

@@ -13,6 +13,8 @@ public static class ReportJson
     public static JsonSerializerOptions Options { get; } = new()
     {
         WriteIndented = true,
+        // Nested models (the dominator tree, DominatorsReport.MaxDepth rows deep) go past the default 64.
+        MaxDepth = 256,
         // Type names hold `, + and <>; escaping them would make the JSON unreadable for tools and people.
         // Pages that embed this JSON must escape it for HTML themselves.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

@@ -74,6 +74,33 @@ public sealed class PathologicalShapeTests
     }
 
     [Fact]
+    public void The_deepest_dominator_tree_allowed_has_json()
+    {
+        // A linked list makes the tree as deep as asked: JSON used to stop at 64 levels ("possible object cycle").
+        var analyzed = AnalyzedSnapshot.Analyze(ShapeHeap.Chain(1000).Snapshot);
+        var report = DominatorsReport.Create(analyzed, DominatorsReport.MaxDepth, minPercent: 0);
+
+        string json = ReportJson.Serialize(report);
+
+        // The report object, its roots array, then per row an object and its children array.
+        Assert.Equal(2 + 2 * DominatorsReport.MaxDepth, Depth(json));
+    }
+
+    /// <summary>How deep brackets nest (type names here hold none).</summary>
+    private static int Depth(string json)
+    {
+        int depth = 0, deepest = 0;
+        foreach (char c in json)
+        {
+            if (c is '{' or '[')
+                deepest = Math.Max(deepest, ++depth);
+            else if (c is '}' or ']')
+                depth--;
+        }
+        return deepest;
+    }
+
+    [Fact]
     public void A_ring_is_a_linked_list_entered_where_the_root_holds_it()
     {
         var analyzed = AnalyzedSnapshot.Analyze(ShapeHeap.Cycle(N).Snapshot);
