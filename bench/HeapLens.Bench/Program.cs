@@ -3,6 +3,18 @@ using HeapLens.Bench;
 
 // `--quick <shape> [nodes] [runs]`: a Stopwatch run printing one JSON line (see QuickRun);
 // anything else goes to BenchmarkDotNet (e.g. `--filter '*Dominator*'`).
+// `--shapes [shape] [nodes]`: every snapshot report on the pathological shapes (see ShapesRun).
+if (args.Length >= 1 && args[0] == "--shapes")
+{
+    ShapesRun.Run(args.Length > 1 ? args[1] : null, args.Length > 2 ? int.Parse(args[2]) : null);
+    return;
+}
+// `--write-shape <shape> <nodes> <file.heapsnap>`: a pathological shape as a snapshot file, to time the real CLI on it.
+if (args.Length >= 4 && args[0] == "--write-shape")
+{
+    HeapLens.Formats.HeapSnap.HeapSnapFile.Write(PathologicalHeaps.Create(args[1], int.Parse(args[2])).Snapshot, args[3]);
+    return;
+}
 if (args.Length >= 2 && args[0] == "--quick")
 {
     QuickRun.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 20_000_000, args.Length > 3 ? int.Parse(args[3]) : 3);

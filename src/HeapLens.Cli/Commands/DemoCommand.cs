@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
-using HeapLens.Analysis;
 using HeapLens.Cli.Demo;
 using HeapLens.Cli.Infrastructure;
-using HeapLens.Cli.Reports;
+using HeapLens.Cli.Views;
+using HeapLens.Reports;
 using Spectre.Console;
 
 namespace HeapLens.Cli.Commands;
@@ -43,24 +43,8 @@ internal static class DemoCommand
             await CaptureAsync(console, target, after, token);
             console.WriteLine();
 
-            var a = SnapshotLoader.LoadAnalyzed(before);
-            var b = SnapshotLoader.LoadAnalyzed(after);
-            var typeDiff = DiffReport.ByType(a, b, TypeOrder.Retained, rows: 6);
-            typeDiff.WriteText(console);
-            console.WriteLine();
-
-            var suspects = SuspectsReport.Create(b.Snapshot, b.Tree);
-            console.WriteLine("Biggest retainers in the second snapshot:");
-            foreach (var suspect in suspects.Suspects.Take(2))
-                foreach (string line in suspects.Describe(suspect))
-                    console.WriteLine("  " + line);
-            console.WriteLine();
-
-            foreach (string line in Verdict(a, b))
-                console.WriteLine(line);
-            console.WriteLine();
-            console.WriteLine($"Explore further: heaplens diff {before} {after} --by retainer");
-            console.WriteLine($"                 heaplens paths {after} --type LeakyService.SessionState -n 1");
+            var report = DemoReport.Create(SnapshotLoader.LoadAnalyzed(before), SnapshotLoader.LoadAnalyzed(after), before, after, BatchRequests);
+            DemoView.Write(report, console);
             return 0;
         }, cancel));
         return command;
@@ -71,29 +55,5 @@ internal static class DemoCommand
         var clock = Stopwatch.StartNew();
         var snapshot = await SnapshotCommand.CaptureToFileAsync(target.Descriptor, path, TimeSpan.FromMinutes(5), token);
         console.WriteLine(SnapshotCommand.Summary(path, snapshot, clock.Elapsed));
-    }
-
-    /// <summary>What grew, by how much, who holds it; and whether the biggest retainer is the culprit.</summary>
-    private static IEnumerable<string> Verdict(AnalyzedSnapshot before, AnalyzedSnapshot after)
-    {
-        var growth = DiffReport.Growth(before, after).ToList();
-        var grower = growth.FirstOrDefault();
-        if (grower?.New is null || grower.DeltaRetainedBytes <= 0)
-        {
-            yield return "Verdict: nothing grew between the snapshots.";
-            yield break;
-        }
-        long heap = after.Tree.ReachableBytes;
-        string count = DiffReport.AccumulatedGrowth(grower) is { } grown ? $" ({grown})" : "";
-        yield return $"Verdict: {DiffReport.Holder(grower)} grew by {Sizes.Format(grower.DeltaRetainedBytes)}{count} " +
-                     $"while serving {BatchRequests:N0} requests, and now retains {Sizes.Format(grower.New.RetainedBytes)} " +
-                     $"({Sizes.Percent(grower.New.RetainedBytes, heap)} of the heap): that is the leak.";
-        var biggest = growth.Where(c => c.New is not null).MaxBy(c => c.New!.RetainedBytes);
-        if (biggest is not null && biggest != grower && biggest.New!.RetainedBytes > grower.New.RetainedBytes)
-        {
-            string change = biggest.DeltaRetainedBytes == 0 ? "did not grow" : $"changed by {Sizes.Format(biggest.DeltaRetainedBytes)}";
-            yield return $"The biggest retainer, {DiffReport.Holder(biggest)} ({Sizes.Format(biggest.New.RetainedBytes)}), {change}: " +
-                         "a big stable working set, not a leak.";
-        }
     }
 }

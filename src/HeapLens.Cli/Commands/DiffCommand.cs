@@ -1,7 +1,7 @@
 using System.CommandLine;
-using HeapLens.Analysis;
 using HeapLens.Cli.Infrastructure;
-using HeapLens.Cli.Reports;
+using HeapLens.Cli.Views;
+using HeapLens.Reports;
 
 namespace HeapLens.Cli.Commands;
 
@@ -19,7 +19,7 @@ internal static class DiffCommand
             DefaultValueFactory = _ => DiffGrouping.Type,
         };
         var rows = CommonOptions.Rows(20, "How many rows to show.");
-        var sort = TypeOrdering.Option("--sort",
+        var sort = TypeOrderOption.Create("--sort",
             "With --by type: sort by growth of retained bytes, shallow bytes or instance count.",
             TypeOrder.Retained);
         var format = OutputFormatOption.Create();
@@ -35,7 +35,7 @@ internal static class DiffCommand
             var report = result.GetValue(by) == DiffGrouping.Type
                 ? DiffReport.ByType(before, after, result.GetValue(sort), count)
                 : DiffReport.ByRetainer(before, after, count);
-            return Report.Write(report, result.GetValue(format));
+            return ReportOutput.Write(report, result.GetValue(format), DiffView.Write);
         }));
         return command;
     }

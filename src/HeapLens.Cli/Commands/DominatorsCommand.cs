@@ -1,7 +1,7 @@
 using System.CommandLine;
-using HeapLens.Analysis;
 using HeapLens.Cli.Infrastructure;
-using HeapLens.Cli.Reports;
+using HeapLens.Cli.Views;
+using HeapLens.Reports;
 
 namespace HeapLens.Cli.Commands;
 
@@ -31,13 +31,12 @@ internal static class DominatorsCommand
             double percent = result.GetValue(minPercent);
             if (levels <= 0)
                 throw new HeapLensException("--depth must be a positive number");
+            if (levels > DominatorsReport.MaxDepth)
+                throw new HeapLensException($"--depth can be at most {DominatorsReport.MaxDepth}");
             if (percent < 0 || percent > 100)
                 throw new HeapLensException("--min-percent must be between 0 and 100");
-            var (snapshot, tree) = SnapshotLoader.LoadAnalyzed(result.GetValue(file)!);
-            long minBytes = Math.Max(1, (long)(tree.ReachableBytes * percent / 100));
-            var groups = DominatorGroups.Build(snapshot, tree, new RootLabels(snapshot), levels, minBytes);
-            var report = new DominatorsReport(snapshot, tree, groups, percent);
-            return Report.Write(report, result.GetValue(format));
+            var report = DominatorsReport.Create(SnapshotLoader.LoadAnalyzed(result.GetValue(file)!), levels, percent);
+            return ReportOutput.Write(report, result.GetValue(format), DominatorsView.Write);
         }));
         return command;
     }

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using HeapLens.Analysis;
 using HeapLens.Cli.Infrastructure;
-using HeapLens.Cli.Reports;
+using HeapLens.Cli.Views;
+using HeapLens.Reports;
 
 namespace HeapLens.Cli.Commands;
 
@@ -32,31 +32,20 @@ internal static class PathsCommand
             if (typeName is null == at is null)
                 throw new HeapLensException("give exactly one of --type or --address");
             int count = result.PositiveRows(rows);
-            var (snapshot, tree) = SnapshotLoader.LoadAnalyzed(result.GetValue(file)!);
-            int[] targets = typeName is not null
-                ? ObjectsOfType(snapshot.TypeIndex, TypeLookup.Find(snapshot, typeName), tree.RetainedSize, count)
-                : [ObjectAt(snapshot, at!)];
-            var report = new PathsReport(snapshot, tree, ShortestPaths.Compute(snapshot), targets, typeName);
-            return Report.Write(report, result.GetValue(format));
+            // A malformed address is refused before the snapshot is read.
+            ulong? wanted = at is null ? null : ParseAddress(at);
+            var analyzed = SnapshotLoader.LoadAnalyzed(result.GetValue(file)!);
+            var report = wanted is { } a ? PathsReport.ForAddress(analyzed, a) : PathsReport.ForType(analyzed, typeName!, count);
+            return ReportOutput.Write(report, result.GetValue(format), PathsView.Write);
         }));
         return command;
     }
 
-    private static int[] ObjectsOfType(int[] typeIndex, int type, long[] retained, int count)
-    {
-        var instances = new List<int>();
-        for (int node = 0; node < typeIndex.Length; node++)
-            if (typeIndex[node] == type)
-                instances.Add(node);
-        return instances.OrderByDescending(n => retained[n]).ThenBy(n => n).Take(count).ToArray();
-    }
-
-    private static int ObjectAt(Snapshots.HeapSnapshot snapshot, string text)
+    private static ulong ParseAddress(string text)
     {
         string digits = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text;
-        if (!ulong.TryParse(digits, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong address))
-            throw new HeapLensException($"'{text}' is not a hexadecimal address");
-        int node = Collections.AddressIndex.For(snapshot.Addresses).Find(address);
-        return node >= 0 ? node : throw new HeapLensException($"no object starts at 0x{address:x} in this snapshot");
+        return ulong.TryParse(digits, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong address)
+            ? address
+            : throw new HeapLensException($"'{text}' is not a hexadecimal address");
     }
 }

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using HeapLens.Analysis;
 using HeapLens.Cli.Infrastructure;
 using HeapLens.Cli.Reports;
+using HeapLens.Cli.Views;
+using HeapLens.Reports;
 using HeapLens.Collection;
 using HeapLens.Formats.HeapSnap;
 using HeapLens.Snapshots;
@@ -46,7 +48,7 @@ internal static class SnapshotCommand
             if (before is not null)
             {
                 Console.Out.WriteLine();
-                DiffReport.ByRetainer(before, new AnalyzedSnapshot(snapshot, DominatorTree.Compute(snapshot)), rows: 10).WriteText(Terminal.Out);
+                DiffView.Write(DiffReport.ByRetainer(before, AnalyzedSnapshot.Analyze(snapshot), rows: 10), Terminal.Out);
             }
             return 0;
         }, cancel));

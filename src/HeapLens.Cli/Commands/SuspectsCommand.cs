@@ -1,7 +1,7 @@
 using System.CommandLine;
-using HeapLens.Analysis;
 using HeapLens.Cli.Infrastructure;
-using HeapLens.Cli.Reports;
+using HeapLens.Cli.Views;
+using HeapLens.Reports;
 
 namespace HeapLens.Cli.Commands;
 
@@ -14,9 +14,8 @@ internal static class SuspectsCommand
         var command = new Command("suspects", "Leak suspects: what retains 10% of the heap or more, and where it accumulates.") { file, format };
         command.SetAction(result => CommandRunner.Run(() =>
         {
-            var (snapshot, tree) = SnapshotLoader.LoadAnalyzed(result.GetValue(file)!);
-            var report = SuspectsReport.Create(snapshot, tree);
-            return Report.Write(report, result.GetValue(format));
+            var report = SuspectsReport.Create(SnapshotLoader.LoadAnalyzed(result.GetValue(file)!));
+            return ReportOutput.Write(report, result.GetValue(format), SuspectsView.Write);
         }));
         return command;
     }

@@ -1,13 +1,11 @@
 using System.CommandLine;
-using HeapLens.Analysis;
 using HeapLens.Cli.Infrastructure;
-using HeapLens.Cli.Reports;
+using HeapLens.Cli.Views;
 using HeapLens.Formats.HeapSnap;
 using HeapLens.Formats.Pprof;
+using HeapLens.Reports;
 
 namespace HeapLens.Cli.Commands;
-
-internal enum TypeOrder { Shallow, Retained, Count }
 
 internal static class TopCommand
 {
@@ -15,7 +13,7 @@ internal static class TopCommand
     {
         var file = CommonOptions.SnapshotFile(description: "A heap snapshot (.heapsnap) or an allocation profile (.pb.gz).");
         var rows = CommonOptions.Rows(20, "How many types to show.");
-        var by = TypeOrdering.Option("--by",
+        var by = TypeOrderOption.Create("--by",
             "Snapshots: sort by shallow bytes, retained bytes (what the type's instances keep alive) or instance count.",
             TypeOrder.Shallow);
         var format = OutputFormatOption.Create();
@@ -35,9 +33,8 @@ internal static class TopCommand
                 if (File.Exists(path) && new FileInfo(path).Length > 0)
                     throw new HeapLensException($"{path} is neither a heap snapshot (.heapsnap) nor a pprof profile (.pb.gz)");
             }
-            var (snapshot, tree) = SnapshotLoader.LoadAnalyzed(path);
-            var report = TypeReport.Create(snapshot, RetainedByType.Compute(snapshot, tree), result.GetValue(by), count);
-            return Report.Write(report, result.GetValue(format));
+            var report = TopReport.Create(SnapshotLoader.LoadAnalyzed(path), result.GetValue(by), count);
+            return ReportOutput.Write(report, result.GetValue(format), TopView.Write);
         }));
         return command;
     }

@@ -1,7 +1,6 @@
 using System.CommandLine;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using HeapLens.Reports;
 
 namespace HeapLens.Cli.Infrastructure;
 
@@ -15,15 +14,7 @@ internal static class OutputFormatOption
         DefaultValueFactory = _ => OutputFormat.Text,
     };
 
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        // Type names hold `, + and <>; JSON output is for tools, not for HTML pages.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
+    public static JsonSerializerOptions Json => ReportJson.Options;
 
     public static void WriteJson<T>(T value) =>
         Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));

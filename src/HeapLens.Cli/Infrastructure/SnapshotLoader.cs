@@ -5,9 +5,6 @@ using Spectre.Console;
 
 namespace HeapLens.Cli.Infrastructure;
 
-/// <summary>A snapshot with its dominator tree, ready for the retained-size reports.</summary>
-internal sealed record AnalyzedSnapshot(HeapSnapshot Snapshot, DominatorTree Tree);
-
 internal static class SnapshotLoader
 {
     /// <summary>Reads a snapshot and computes its dominators, with a spinner on a terminal.</summary>
@@ -23,5 +20,5 @@ internal static class SnapshotLoader
         });
     }
 
-    private static AnalyzedSnapshot Analyze(HeapSnapshot snapshot) => new(snapshot, DominatorTree.Compute(snapshot));
+    private static AnalyzedSnapshot Analyze(HeapSnapshot snapshot) => AnalyzedSnapshot.Analyze(snapshot);
 }

@@ -52,12 +52,20 @@ public static class DominatorGroups
     {
         // Rooted objects stay apart by root (two static dictionaries are two rows); the rest by type.
         var groups = new Dictionary<(int Type, string? Root), List<int>>();
+        // Siblings are mostly of one type (an array's elements): consecutive nodes with the same key
+        // reuse the last group without a lookup.
+        (int Type, string? Root) lastKey = (-1, null);
+        List<int>? last = null;
         foreach (int node in nodes)
         {
             var key = (snapshot.TypeIndex[node], roots?.Of(node) is { Name: not null } label ? label.ToString() : null);
-            if (!groups.TryGetValue(key, out var members))
-                groups[key] = members = [];
-            members.Add(node);
+            if (last is null || key != lastKey)
+            {
+                if (!groups.TryGetValue(key, out last))
+                    groups[key] = last = [];
+                lastKey = key;
+            }
+            last.Add(node);
         }
         var result = new List<DominatorGroup>();
         foreach (var ((type, _), members) in groups)

@@ -14,15 +14,20 @@ public sealed record Retainer(
     string TypeName,
     int Objects,
     long RetainedBytes,
-    IReadOnlyList<string> Chain,
+    IReadOnlyList<NodeRun> Path,
     Accumulation? Accumulates);
 
 public static class Retainers
 {
-    public static IReadOnlyList<Retainer> Compute(HeapSnapshot snapshot, DominatorTree tree)
+    public static IReadOnlyList<Retainer> Compute(HeapSnapshot snapshot, DominatorTree tree) =>
+        Compute(snapshot, tree, new RootLabels(snapshot), ShortestPaths.Compute(snapshot));
+
+    public static IReadOnlyList<Retainer> Compute(AnalyzedSnapshot analyzed) =>
+        Compute(analyzed.Snapshot, analyzed.Tree, analyzed.Roots, analyzed.Paths);
+
+    /// <summary>The path runs are nodes of this snapshot: a retainer is read against the snapshot it came from.</summary>
+    public static IReadOnlyList<Retainer> Compute(HeapSnapshot snapshot, DominatorTree tree, RootLabels labels, ShortestPaths paths)
     {
-        var labels = new RootLabels(snapshot);
-        var paths = ShortestPaths.Compute(snapshot);
         var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var rootOfGroup = new Dictionary<string, RootLabel?>(StringComparer.Ordinal);
         foreach (int node in tree.RootChildren)
@@ -45,15 +50,15 @@ public static class Retainers
             foreach (int node in members)
                 retained += tree.RetainedSize[node];
             int biggest = members.MaxBy(n => tree.RetainedSize[n]);
-            var chain = LeakSuspects.DescendToAccumulation(tree, biggest);
+            var path = LeakSuspects.DescendToAccumulation(snapshot, tree, biggest);
             result.Add(new Retainer(
                 signature,
                 rootOfGroup[signature],
                 snapshot.TypeNameOf(biggest),
                 members.Count,
                 retained,
-                chain.Select(snapshot.TypeNameOf).ToList(),
-                members.Count == 1 ? LeakSuspects.BiggestGroup(snapshot, tree, chain[^1]) : null));
+                path,
+                members.Count == 1 ? LeakSuspects.WhatAccumulates(snapshot, tree, path) : null));
         }
         return result;
     }
@@ -89,4 +94,11 @@ public static class RetainerDiff
             byName[r.Signature] = (byName.GetValueOrDefault(r.Signature).Base, r);
         return byName.Values.Select(p => new RetainerChange(p.Base, p.New)).ToList();
     }
+
+    /// <summary>Every retainer of either snapshot, biggest growth first (then by signature).</summary>
+    public static IReadOnlyList<RetainerChange> Growth(AnalyzedSnapshot before, AnalyzedSnapshot after) =>
+        Compute(Retainers.Compute(before), Retainers.Compute(after))
+            .OrderByDescending(c => c.DeltaRetainedBytes)
+            .ThenBy(c => c.Signature, StringComparer.Ordinal)
+            .ToList();
 }

@@ -73,4 +73,18 @@ public sealed class ShortestPaths
         path.Reverse();
         return path;
     }
+
+    /// <summary>
+    /// The path to <paramref name="node"/> as runs of same-typed objects, from the root down; empty if no
+    /// strong root reaches it. Memory grows with the number of runs, not with the path's length.
+    /// </summary>
+    public List<NodeRun> RunsTo(HeapSnapshot snapshot, int node)
+    {
+        if (!IsReachable(node))
+            return [];
+        var runs = new NodeRunBuilder(snapshot);
+        for (int at = node; at != IsRoot; at = _parent[at])
+            runs.Add(at);
+        return runs.Reversed();
+    }
 }

@@ -109,6 +109,7 @@ public class RetentionCliTests
             (new[] { "paths", file, "--address", "zz" }, "not a hexadecimal address"),
             (new[] { "top", file, "-n", "0" }, "--rows must be a positive number"),
             (new[] { "dominators", file, "--depth", "0" }, "--depth must be a positive number"),
+            (new[] { "dominators", file, "--depth", "101" }, "--depth can be at most 100"),
         })
         {
             var result = HeapLensCli.Run(arguments);

@@ -1,17 +1,10 @@
-using System.CommandLine;
-using HeapLens.Cli.Commands;
+namespace HeapLens.Reports;
 
-namespace HeapLens.Cli.Infrastructure;
+/// <summary>How `top` sorts types and `diff --by type` sorts their changes.</summary>
+public enum TypeOrder { Shallow, Retained, Count }
 
-/// <summary>How `top` sorts types and `diff --by type` sorts their changes: one option, one order.</summary>
-internal static class TypeOrdering
+public static class TypeOrdering
 {
-    public static Option<TypeOrder> Option(string name, string description, TypeOrder defaultOrder) => new(name)
-    {
-        Description = description,
-        DefaultValueFactory = _ => defaultOrder,
-    };
-
     /// <summary>
     /// Biggest first by the chosen measure, then by shallow bytes, then by name, so that equal rows
     /// always come out in the same order.

@@ -1,0 +1,61 @@
+using CsCheck;
+using HeapLens.Analysis;
+using HeapLens.Reports;
+using HeapLens.Snapshots;
+using HeapLens.Tests.Analysis;
+using Xunit;
+
+namespace HeapLens.Tests.Reports;
+
+/// <summary>The compact forms of paths and instance selection against their plain definitions, on random heaps.</summary>
+public class PathPropertyTests
+{
+    private static readonly Gen<HeapSnapshot> RandomHeap =
+        Gen.Int[1, 60].SelectMany(n => Gen.Select(
+            Gen.Select(Gen.Int[0, n - 1], Gen.Int[0, n - 1]).Array[0, 3 * n],
+            Gen.Int[0, n - 1].Array[1, 4],
+            Gen.Int[0, 1].Array[n],
+            (edges, roots, types) => TestGraph.Build(n, edges, roots.Select(TestGraph.Strong), typeOf: i => types[i], typeNames: ["A", "B"])));
+
+    [Fact]
+    public void Runs_expand_to_the_shortest_path()
+    {
+        RandomHeap.Sample(snapshot =>
+        {
+            var paths = ShortestPaths.Compute(snapshot);
+            var tree = DominatorTree.Compute(snapshot);
+            for (int node = 0; node < snapshot.NodeCount; node++)
+            {
+                var path = paths.PathTo(node);
+                var runs = paths.RunsTo(snapshot, node);
+                Assert.Equal(path.Count, runs.Sum(r => r.Count));
+                int at = 0;
+                foreach (var run in runs)
+                {
+                    Assert.Equal(path[at], run.First);
+                    Assert.Equal(path[at + run.Count - 1], run.Last);
+                    Assert.All(path.Skip(at).Take(run.Count), n => Assert.Equal(run.TypeIndex, snapshot.TypeIndex[n]));
+                    at += run.Count;
+                }
+                // Neighbouring runs differ in type: the runs are as few as they can be.
+                for (int i = 1; i < runs.Count; i++)
+                    Assert.NotEqual(runs[i - 1].TypeIndex, runs[i].TypeIndex);
+
+                var segments = PathSegments.Of(snapshot, tree, runs);
+                Assert.True(segments.Count <= PathSegments.MaxSegments);
+                Assert.Equal(path.Count, segments.Sum(s => s.Count));
+            }
+        });
+    }
+
+    [Fact]
+    public void The_biggest_instances_are_those_a_full_sort_picks()
+    {
+        Gen.Select(Gen.Int[0, 2].Array[0, 200], Gen.Long[0, 5].Array[200], Gen.Int[1, 10]).Sample((types, retained, count) =>
+        {
+            var expected = Enumerable.Range(0, types.Length).Where(n => types[n] == 1)
+                .OrderByDescending(n => retained[n]).ThenBy(n => n).Take(count);
+            Assert.Equal(expected, PathsReport.BiggestInstances(types, 1, retained, count));
+        });
+    }
+}
