@@ -8,10 +8,12 @@ public sealed partial class DominatorTree
 {
     /// <summary>Computes dominators and retained sizes of a snapshot (Semi-NCA, near-linear, iterative).</summary>
     /// <remarks>
-    /// Memory, per object (beyond the snapshot's 20 bytes and 4 per reference): the results take
-    /// 20 bytes (dominator 4, retained size 8, preorder 4, subtree size 4). The working arrays are
-    /// laid out so that the peak stays at 28 (during the DFS: results 12 + vertex state 16) and
-    /// 32 (during the layout: results 20 + 12 of state, shrunk in place), plus the up edges.
+    /// Memory, per object (beyond the snapshot's): the results take 20 bytes (dominator 4,
+    /// retained size 8, preorder 4, subtree size 4). The working memory is laid out so that the
+    /// peak stays at 28 bytes: during the DFS, 12 of results (the DFS numbers become the dominators,
+    /// the retained sizes lend their memory to the edge table and then to the up edges) and 16 of
+    /// vertex state; during the layout, 20 of results and 8 of state, shrunk in place. Plus 8 per
+    /// up edge (back and cross edges) during the DFS.
     /// </remarks>
     public static DominatorTree Compute(HeapSnapshot snapshot, CancellationToken cancellation = default)
     {
@@ -21,16 +23,13 @@ public sealed partial class DominatorTree
         int[] idom = dfs.Number; // translated in place
         long unreachableBytes;
         long reachableBytes;
-        TreeLayout layout = default;
+        TreeLayout layout;
         try
         {
             using var sized = SizeSubtrees(snapshot, dfs, retained, out reachableBytes, out unreachableBytes);
             cancellation.ThrowIfCancellationRequested();
-            // Independent passes (one writes the layout and the Nodes fields, the other reads Vertex
-            // and Idom and writes the dominators): use both cores.
-            Parallel.Invoke(
-                () => layout = LayOutSubtrees(sized, dfs.Count),
-                () => TranslateToNodes(idom, sized));
+            layout = LayOutSubtrees(sized, dfs.Count);
+            TranslateToNodes(idom, sized, layout.Preorder);
         }
         finally
         {
@@ -54,11 +53,10 @@ public sealed partial class DominatorTree
         public int Idom;   // = VertexState.Idom
     }
 
-    /// <summary>What the layout passes need per vertex: a <see cref="SizingEntry"/> without its unused field.</summary>
+    /// <summary>What the layout passes need per vertex: 8 bytes of its <see cref="SizingEntry"/>.</summary>
     private struct LayoutEntry
     {
-        public int Vertex;
-        public int Nodes;
+        public int Nodes;  // nodes in v's subtree; then v's slot in the preorder
         public int Idom;
     }
 
@@ -66,7 +64,8 @@ public sealed partial class DominatorTree
     /// Retained sizes and subtree node counts. A dominator is numbered below everything it
     /// dominates, so one pass in reverse DFS order finishes each subtree before adding it to its
     /// dominator. The vertex state becomes the per-vertex entries (node, subtree count, dominator),
-    /// shrunk in place to 12 bytes for the layout: it returns them and takes over the state's memory.
+    /// shrunk in place to 8 bytes (subtree count, dominator) for the layout: it returns them and
+    /// takes over the state's memory.
     /// Unreachable nodes get their own size as retained size.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -111,20 +110,23 @@ public sealed partial class DominatorTree
         reachableBytes = reachable;
         unreachableBytes = unreachable;
 
-        // Forwards, each entry moves down to 12 bytes: it never overwrites one not yet moved.
+        // Forwards, each entry moves down to 8 bytes: it never overwrites one not yet moved.
         var compact = (LayoutEntry*)entries;
         for (int v = 0; v < count; v++)
         {
             SizingEntry entry = entries[v];
-            compact[v] = new LayoutEntry { Vertex = entry.Vertex, Nodes = entry.Nodes, Idom = entry.Idom };
+            compact[v] = new LayoutEntry { Nodes = entry.Nodes, Idom = entry.Idom };
         }
         return dfs.State.ShrinkAs<LayoutEntry>(count);
     }
 
     /// <summary>
-    /// The dominator tree's preorder: one pass forward in DFS order hands each node a slot range
+    /// The dominator tree's preorder: one pass forward in DFS order hands each vertex a slot range
     /// inside its dominator's. Working in DFS-number space keeps it sequential except for the
-    /// dominator's entry.
+    /// dominator's entry. The DFS-number-to-node map is gone (it would cost 4 bytes per object
+    /// here, at the analysis' peak), so the slot's node is filled in by a pass over the nodes;
+    /// meanwhile a vertex's own preorder entry holds the next free slot for its children.
+    /// Each entry's Nodes becomes the vertex's slot.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe TreeLayout LayOutSubtrees(NativeArray<LayoutEntry> entries, int count)
@@ -132,26 +134,35 @@ public sealed partial class DominatorTree
         LayoutEntry* entry = entries.Pointer;
         var preorder = GC.AllocateUninitializedArray<int>(count - 1);
         var subtreeSize = GC.AllocateUninitializedArray<int>(count - 1);
-        // Nodes becomes the next free slot in the subtree's range: the root's range starts at 0.
-        entry[0].Nodes = 0;
+        int nextRootSlot = 0;
         for (int v = 1; v < count; v++)
         {
-            ref LayoutEntry parent = ref entry[entry[v].Idom];
-            int slot = parent.Nodes;
+            int d = entry[v].Idom;
+            ref int next = ref d == 0 ? ref nextRootSlot : ref preorder[entry[d].Nodes];
+            int slot = next;
             int nodes = entry[v].Nodes;
-            parent.Nodes = slot + nodes;
-            entry[v].Nodes = slot + 1;
-            preorder[slot] = entry[v].Vertex;
+            next = slot + nodes;
+            entry[v].Nodes = slot;
+            preorder[slot] = slot + 1;
             subtreeSize[slot] = nodes;
         }
         return new TreeLayout(preorder, subtreeSize);
     }
 
-    /// <summary>Turns the DFS numbers in <paramref name="number"/> into each node's immediate dominator, in place.</summary>
+    /// <summary>
+    /// Puts each node in its preorder slot, then turns the DFS numbers in <paramref name="number"/>
+    /// into each node's immediate dominator, in place (the dominator's node is read from its slot).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void TranslateToNodes(int[] number, NativeArray<LayoutEntry> entries)
+    private static unsafe void TranslateToNodes(int[] number, NativeArray<LayoutEntry> entries, int[] preorder)
     {
         LayoutEntry* entry = entries.Pointer;
+        for (int node = 0; node < number.Length; node++)
+        {
+            int v = number[node];
+            if (v != 0)
+                preorder[entry[v].Nodes] = node;
+        }
         for (int node = 0; node < number.Length; node++)
         {
             int v = number[node];
@@ -162,7 +173,7 @@ public sealed partial class DominatorTree
             else
             {
                 int d = entry[v].Idom;
-                number[node] = d == 0 ? SyntheticRoot : entry[d].Vertex;
+                number[node] = d == 0 ? SyntheticRoot : preorder[entry[d].Nodes];
             }
         }
     }
