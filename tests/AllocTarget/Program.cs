@@ -11,6 +11,11 @@ using AllocTarget;
 //       prints "ready", then runs an allocation-heavy loop for the given time (churn: nothing but
 //       allocations; work: string formatting, splitting, parsing and counting) and prints
 //       "throughput <operations per second>" once per second and "total <operations per second>" at the end.
+//   forever
+//       prints "waiting", waits for a line on stdin, then allocates byte[100] arrays in a tight loop
+//       in Forever.AllocForever, a method entered once and never left: the runtime replaces its
+//       tier-0 code on the stack (on-stack replacement). Prints "ready" from inside the loop once it
+//       has run for a second, and runs until killed.
 switch (args.FirstOrDefault())
 {
     case "mix" when args.Length == 3:
@@ -22,8 +27,13 @@ switch (args.FirstOrDefault())
     case "work" when args.Length == 2:
         Churn.Run(Seconds(args[1]), Churn.WorkBatch);
         return 0;
+    case "forever":
+        Console.WriteLine("waiting");
+        Console.In.ReadLine();
+        Forever.AllocForever();
+        return 0;
     default:
-        Console.Error.WriteLine("usage: AllocTarget mix <arrayMB> <objectMB> | churn <seconds> | work <seconds>");
+        Console.Error.WriteLine("usage: AllocTarget mix <arrayMB> <objectMB> | churn <seconds> | work <seconds> | forever");
         return 2;
 }
 

@@ -7,6 +7,8 @@
 //   shared N           two Holder fields share one array of N Item objects (a diamond)
 //   garbage N          allocates N short-lived objects and drops them
 //   cwt N              Holder.s_keys holds N Key objects; a ConditionalWeakTable attaches a Value to each
+//   nested N           Holder.s_lookup (Dictionary<int, Item>) gets N entries, and Left.s_inners and
+//                      Right.s_inners N each of Left.Inner and Right.Inner (two nested types named Inner)
 //   exit               ends the process
 using Fixture;
 
@@ -64,6 +66,9 @@ namespace Fixture
                     for (int i = 0, n = int.Parse(words[1]); i < n; i++)
                         Attach();
                     return true;
+                case "nested":
+                    Nested(int.Parse(words[1]));
+                    return true;
                 case "garbage":
                     for (int i = 0, n = int.Parse(words[1]); i < n; i++)
                         GC.KeepAlive(new object[4]);
@@ -93,6 +98,17 @@ namespace Fixture
         }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void Nested(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                Holder.s_lookup.Add(Holder.s_lookup.Count, new Item(i, i));
+                Left.s_inners.Add(new Left.Inner());
+                Right.s_inners.Add(new Right.Inner());
+            }
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static void Attach()
         {
             var key = new Key();
@@ -110,6 +126,28 @@ namespace Fixture
         public static SharedHolder? s_right;
         public static readonly List<Key> s_keys = [];
         public static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Key, Value> s_attached = new();
+        public static readonly Dictionary<int, Item> s_lookup = [];
+    }
+
+    public static class Left
+    {
+        public static readonly List<Inner> s_inners = [];
+
+        public sealed class Inner
+        {
+            public long Payload;
+        }
+    }
+
+    public static class Right
+    {
+        public static readonly List<Inner> s_inners = [];
+
+        public sealed class Inner
+        {
+            public long Payload;
+            public long More;
+        }
     }
 
     public sealed class Key;

@@ -19,4 +19,12 @@ internal static class CacheHint
                 Sse.Prefetch0(first + index);
         }
     }
+
+    /// <summary>Starts loading the memory at an address into the cache (x86 only; never faults).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Prefetch(void* address)
+    {
+        if (Sse.IsSupported)
+            Sse.Prefetch0(address);
+    }
 }

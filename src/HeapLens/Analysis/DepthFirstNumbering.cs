@@ -19,7 +19,7 @@ namespace HeapLens.Analysis;
 /// side (one miss instead of two to go one level down); the rest of a node's edges and the next
 /// sibling are prefetched while the walk is busy elsewhere.
 /// </summary>
-internal sealed class DepthFirstNumbering
+internal sealed unsafe class DepthFirstNumbering
 {
     private readonly int[] _edgeTargets;
     private readonly int[] _rootNodes;
@@ -29,12 +29,11 @@ internal sealed class DepthFirstNumbering
     private readonly int _edgeCount;
     private readonly ulong[] _visited;
     private readonly int[] _number;
-    private readonly int[] _vertex;
-    private readonly VertexState[] _state;
+    private readonly VertexState* _state;
     private readonly UpEdges _upEdges;
     private int _count;
 
-    private DepthFirstNumbering(HeapSnapshot snapshot, long[] scratch, int[] number, int[] vertex, VertexState[] state, UpEdges upEdges)
+    private DepthFirstNumbering(HeapSnapshot snapshot, long[] scratch, int[] number, VertexState* state, UpEdges upEdges)
     {
         _edgeTargets = snapshot.EdgeTargets;
         _edgeCount = snapshot.EdgeCount;
@@ -43,18 +42,19 @@ internal sealed class DepthFirstNumbering
         _nodeEdges = FillNodeEdges(snapshot.EdgeStart, snapshot.EdgeTargets, scratch);
         _visited = new ulong[(number.Length + 63) >> 6];
         _number = number;
-        _vertex = vertex;
         _state = state;
         _upEdges = upEdges;
     }
 
     /// <summary>
-    /// Fills number (node -> DFS number, 0 = unreached), vertex (DFS number -> node) and state;
+    /// Fills number (node -> DFS number, 0 = unreached) and state (one entry per node plus one);
     /// returns the vertex count including the synthetic root. <paramref name="scratch"/> (one long
     /// per node, content ignored and overwritten) holds the per-node edge table during the walk.
+    /// The inverse map (DFS number -> node) is not kept: it can be rebuilt from number when needed,
+    /// and leaving it out keeps the walk's peak memory down.
     /// </summary>
-    public static int Run(HeapSnapshot snapshot, long[] scratch, int[] number, int[] vertex, VertexState[] state, UpEdges upEdges) =>
-        new DepthFirstNumbering(snapshot, scratch, number, vertex, state, upEdges).Walk();
+    public static int Run(HeapSnapshot snapshot, long[] scratch, int[] number, VertexState* state, UpEdges upEdges) =>
+        new DepthFirstNumbering(snapshot, scratch, number, state, upEdges).Walk();
 
     private static long[] FillNodeEdges(int[] edgeStart, int[] edgeTargets, long[] nodeEdges)
     {
@@ -70,7 +70,6 @@ internal sealed class DepthFirstNumbering
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Walk()
     {
-        _vertex[0] = -1;
         _state[0] = new VertexState { Ancestor = 0, Semi = 0, Label = _rootNodes.Length };
         _count = 1;
         int current = 0;
@@ -110,7 +109,6 @@ internal sealed class DepthFirstNumbering
         {
             int v = _count++;
             _number[node] = v;
-            _vertex[v] = node;
             long edges = _nodeEdges[node];
             if (siblingEdge >= 0)
                 CacheHint.Prefetch(_nodeEdges, _edgeTargets[siblingEdge]);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using HeapLens.Snapshots;
 
 namespace HeapLens.Analysis;
@@ -12,7 +13,8 @@ namespace HeapLens.Analysis;
 ///
 /// Vertices are numbered in DFS preorder: 0 is the synthetic root whose successors are the
 /// strong GC roots, 1..count-1 the reachable objects. Everything is iterative and lives in
-/// a handful of flat arrays; nothing is allocated per node.
+/// a handful of flat arrays; nothing is allocated per node. The per-vertex state is native
+/// memory the caller frees as soon as it is done with it.
 ///
 /// The textbook algorithm evaluates every predecessor of every vertex, which needs the reversed
 /// graph (as big as the graph) and random accesses per edge. But a predecessor v numbered below
@@ -20,17 +22,22 @@ namespace HeapLens.Analysis;
 /// and only the edges going "up" in the numbering (back and cross edges, typically a small
 /// minority) are kept for the semidominator pass.
 /// </summary>
-internal static class SemiNcaDominators
+internal static unsafe class SemiNcaDominators
 {
     private const int PrefetchDistance = 8;
 
     /// <summary>Dominators in DFS-number space, as <see cref="DominatorTree"/> needs them.</summary>
     /// <param name="Number">Per node: its DFS number, 0 when no strong root reaches it.</param>
-    /// <param name="Vertex">Vertex[v] is the node numbered v, for v in 1..Count-1.</param>
-    /// <param name="Idom">Idom[v] is the DFS number of v's immediate dominator (0: the synthetic root); always below v.</param>
+    /// <param name="State">
+    /// Per DFS number v in 0..Count-1: State[v].Idom is the DFS number of v's immediate dominator
+    /// (0: the synthetic root), always below v. The other fields are free for the caller's use.
+    /// Native memory: the caller disposes the result (or takes the state over) when done.
+    /// </param>
     /// <param name="Count">Reachable nodes plus one (the synthetic root).</param>
-    /// <param name="Scratch">The per-vertex working array, no longer needed: free for reuse (Count entries at least).</param>
-    internal readonly record struct Result(int[] Number, int[] Vertex, int[] Idom, int Count, VertexState[] Scratch);
+    internal readonly record struct Result(int[] Number, NativeArray<VertexState> State, int Count) : IDisposable
+    {
+        public void Dispose() => State.Dispose();
+    }
 
     /// <summary>
     /// <paramref name="scratch"/>: one long per node whose content is ignored and overwritten
@@ -40,27 +47,30 @@ internal static class SemiNcaDominators
     {
         int nodeCount = snapshot.NodeCount;
         var number = new int[nodeCount];
-        var vertex = GC.AllocateUninitializedArray<int>(nodeCount + 1);
-        var state = GC.AllocateUninitializedArray<VertexState>(nodeCount + 1);
-        var upEdges = new UpEdges();
+        var state = new NativeArray<VertexState>(nodeCount + 1);
+        try
+        {
+            var upEdges = new UpEdges();
+            int count = DepthFirstNumbering.Run(snapshot, scratch, number, state.Pointer, upEdges);
+            cancellation.ThrowIfCancellationRequested();
 
-        int count = DepthFirstNumbering.Run(snapshot, scratch, number, vertex, state, upEdges);
-        cancellation.ThrowIfCancellationRequested();
+            // The DFS is done with the scratch memory: the up edges, grouped, move in there.
+            upEdges.GroupByTarget(count, MemoryMarshal.Cast<long, int>(scratch.AsSpan()), out var upStart, out var upSources);
+            ComputeSemidominators(state.Pointer, upStart, upSources, count);
+            cancellation.ThrowIfCancellationRequested();
 
-        var (upStart, upSources) = upEdges.GroupByTarget(count);
-        upEdges = null!;
-        ComputeSemidominators(state, upStart, upSources, count);
-        upSources = null!;
-        cancellation.ThrowIfCancellationRequested();
-
-        // upStart has the right length and is free now: it becomes the idom array.
-        int[] idom = upStart;
-        ComputeImmediateDominators(state, idom, count);
-        return new Result(number, vertex, idom, count, state);
+            ComputeImmediateDominators(state.Pointer, count);
+            return new Result(number, state, count);
+        }
+        catch
+        {
+            state.Dispose();
+            throw;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ComputeSemidominators(VertexState[] state, int[] upStart, int[] upSources, int count)
+    private static void ComputeSemidominators(VertexState* state, ReadOnlySpan<int> upStart, ReadOnlySpan<int> upSources, int count)
     {
         var compressionStack = new IntStack(64);
         // Reverse preorder: when w is processed, every vertex numbered above w is "linked".
@@ -71,7 +81,7 @@ internal static class SemiNcaDominators
             // predecessors can be prefetched a few evaluations ahead.
             for (int p = upStart[w + 1] - 1, first = upStart[w]; p >= first; p--)
             {
-                CacheHint.Prefetch(state, p >= PrefetchDistance ? upSources[p - PrefetchDistance] : 0);
+                CacheHint.Prefetch(state + (p >= PrefetchDistance ? upSources[p - PrefetchDistance] : 0));
                 int candidate = state[Eval(state, upSources[p], w + 1, ref compressionStack)].Semi;
                 if (candidate < semi)
                     semi = candidate;
@@ -85,7 +95,7 @@ internal static class SemiNcaDominators
     /// of minimal semidominator on v's path in the linked forest. Compresses that path
     /// (iteratively: the path can be millions of vertices long).
     /// </summary>
-    private static int Eval(VertexState[] state, int v, int lastLinked, ref IntStack stack)
+    private static int Eval(VertexState* state, int v, int lastLinked, ref IntStack stack)
     {
         if (state[v].Ancestor < lastLinked)
             return state[v].Label;
@@ -127,9 +137,9 @@ internal static class SemiNcaDominators
     /// guarantees every vertex above w is final.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ComputeImmediateDominators(VertexState[] state, int[] idom, int count)
+    private static void ComputeImmediateDominators(VertexState* state, int count)
     {
-        idom[0] = 0;
+        state[0].Idom = 0;
         for (int w = 1; w < count; w++)
         {
             int semi = state[w].Semi;
@@ -137,7 +147,6 @@ internal static class SemiNcaDominators
             while (candidate > semi)
                 candidate = state[candidate].Idom;
             state[w].Idom = candidate;
-            idom[w] = candidate;
         }
     }
 }

@@ -19,11 +19,23 @@ internal sealed class UpEdges
 
     /// <summary>
     /// CSR by target: the sources of edges into w are Sources[Start[w] .. Start[w+1]).
-    /// Start has <paramref name="vertexCount"/> + 1 entries.
+    /// Start has <paramref name="vertexCount"/> + 1 entries. Both live in <paramref name="space"/>
+    /// (memory the caller lends) when it is big enough. The collected pairs are released.
     /// </summary>
-    public (int[] Start, int[] Sources) GroupByTarget(int vertexCount)
+    public void GroupByTarget(int vertexCount, Span<int> space, out Span<int> start, out Span<int> sources)
     {
-        var start = new int[vertexCount + 1];
+        int needed = vertexCount + 1 + _count;
+        if (space.Length >= needed)
+        {
+            start = space[..(vertexCount + 1)];
+            sources = space.Slice(vertexCount + 1, _count);
+        }
+        else
+        {
+            start = new int[vertexCount + 1];
+            sources = GC.AllocateUninitializedArray<int>(_count);
+        }
+        start.Clear();
         for (int i = 0; i < _count; i++)
             start[(int)(_pairs[i] >> 32)]++;
         // Counts become end offsets; filling backwards leaves each start[w] at w's first slot.
@@ -35,12 +47,12 @@ internal sealed class UpEdges
         }
         start[vertexCount] = total;
 
-        var sources = GC.AllocateUninitializedArray<int>(_count);
         for (int i = _count - 1; i >= 0; i--)
         {
             long pair = _pairs[i];
             sources[--start[(int)(pair >> 32)]] = (int)pair;
         }
-        return (start, sources);
+        _pairs = [];
+        _count = 0;
     }
 }

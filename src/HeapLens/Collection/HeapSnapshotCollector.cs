@@ -128,7 +128,10 @@ public static class HeapSnapshotCollector
                     return new Attempt(null, problem);
 
                 progress?.Report(new CaptureProgress(CaptureStage.BuildingGraph, recording.BytesWritten, builder.NodeCount));
-                builder.NameStaticSlots(StaticFieldResolver.Resolve(target.Id, builder.StaticSlots));
+                var inspection = TargetInspection.Read(target.Id, builder.StaticSlots, builder.RuntimeTypes);
+                builder.NameStaticSlots(inspection.StaticFields);
+                foreach (var (runtimeTypeId, fullName) in inspection.TypeNames)
+                    builder.SetTypeName(runtimeTypeId, fullName);
                 var metadata = new SnapshotMetadata
                 {
                     ProcessId = target.Id,

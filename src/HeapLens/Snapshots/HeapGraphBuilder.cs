@@ -77,6 +77,10 @@ public sealed class HeapGraphBuilder : IDisposable
 
     public void SetTypeName(ulong runtimeTypeId, string name) => _typeNames[TypeIndexOf(runtimeTypeId)] = name;
 
+    /// <summary>Each runtime type id seen so far, with the name the walk gave it (null: none).</summary>
+    public IReadOnlyCollection<KeyValuePair<ulong, string?>> RuntimeTypes =>
+        _typeByRuntimeId.Select(type => KeyValuePair.Create(type.Key, _typeNames[type.Value])).ToList();
+
     public bool HasTypeName(ulong runtimeTypeId) =>
         _typeByRuntimeId.TryGetValue(runtimeTypeId, out int index) && _typeNames[index] is not null;
 
@@ -231,9 +235,10 @@ public sealed class HeapGraphBuilder : IDisposable
     }
 
     /// <summary>
-    /// The runtime names nested types without their declaring type ("&lt;&gt;c", "Entry[...]"), so
-    /// distinct runtime types can share a name. Reports, diffs and lookups go by name, so such
-    /// types become one.
+    /// Distinct runtime types can share a name: the same type loaded twice (in two load contexts),
+    /// or nested types whose full names could not be read from the target (the walk names them
+    /// without their declaring type: "&lt;&gt;c", "Entry[...]"). Reports, diffs and lookups go by
+    /// name, so such types become one.
     /// </summary>
     private static string[] MergeTypesOfTheSameName(string[] typeNames, int[] typeIndex)
     {

@@ -3,6 +3,8 @@ namespace HeapLens.Snapshots;
 /// <summary>
 /// A live-object graph as a struct of arrays: node i is the i-th object of the heap walk.
 /// No object per node: 20 bytes per object (address, size, type, edge offset) plus 4 per reference.
+/// A snapshot loaded from a file keeps its addresses packed (about 1 byte each instead of 8) until
+/// a report asks for them.
 /// Edges are in CSR form: the targets of node i are EdgeTargets[EdgeStart[i] .. EdgeStart[i+1]).
 /// </summary>
 public sealed class HeapSnapshot
@@ -17,15 +19,46 @@ public sealed class HeapSnapshot
         int[] edgeStart,
         int[] edgeTargets,
         HeapRoots roots)
+        : this(metadata, typeNames, addresses.Length, sizes, hugeSizes, typeIndex, edgeStart, edgeTargets, roots)
     {
-        int n = addresses.Length;
+        _addresses = addresses;
+    }
+
+    /// <summary>A snapshot whose addresses stay packed until first asked for (a loaded file's).</summary>
+    public HeapSnapshot(
+        SnapshotMetadata metadata,
+        string[] typeNames,
+        PackedAddresses addresses,
+        uint[] sizes,
+        Dictionary<int, long>? hugeSizes,
+        int[] typeIndex,
+        int[] edgeStart,
+        int[] edgeTargets,
+        HeapRoots roots)
+        : this(metadata, typeNames, addresses.Count, sizes, hugeSizes, typeIndex, edgeStart, edgeTargets, roots)
+    {
+        _packedAddresses = addresses;
+    }
+
+    private HeapSnapshot(
+        SnapshotMetadata metadata,
+        string[] typeNames,
+        int nodeCount,
+        uint[] sizes,
+        Dictionary<int, long>? hugeSizes,
+        int[] typeIndex,
+        int[] edgeStart,
+        int[] edgeTargets,
+        HeapRoots roots)
+    {
+        int n = nodeCount;
         if (sizes.Length != n || typeIndex.Length != n || edgeStart.Length != n + 1)
             throw new ArgumentException("Node arrays disagree in length.");
         if (edgeStart[n] != edgeTargets.Length)
             throw new ArgumentException("Edge offsets disagree with the edge count.");
         Metadata = metadata;
         TypeNames = typeNames;
-        Addresses = addresses;
+        NodeCount = n;
         Sizes = sizes;
         HugeSizes = hugeSizes ?? [];
         TypeIndex = typeIndex;
@@ -35,12 +68,19 @@ public sealed class HeapSnapshot
         TotalBytes = ComputeTotalBytes();
     }
 
+    private ulong[]? _addresses;
+    private readonly PackedAddresses? _packedAddresses;
+
     public SnapshotMetadata Metadata { get; }
 
     /// <summary>Full runtime type names, indexed by <see cref="TypeIndex"/>.</summary>
     public string[] TypeNames { get; }
 
-    public ulong[] Addresses { get; }
+    /// <summary>
+    /// Per node: its address in the target when the snapshot was taken. Unpacked on first use when
+    /// the snapshot was loaded from a file (8 bytes per object that most reports never need).
+    /// </summary>
+    public ulong[] Addresses => _addresses ?? LazyInitializer.EnsureInitialized(ref _addresses, () => _packedAddresses!.Unpack());
 
     /// <summary>
     /// Shallow sizes. An object of 4 GB or more (only possible with gcAllowVeryLargeObjects) stores
@@ -58,7 +98,7 @@ public sealed class HeapSnapshot
 
     public HeapRoots Roots { get; }
 
-    public int NodeCount => Addresses.Length;
+    public int NodeCount { get; }
 
     public int EdgeCount => EdgeTargets.Length;
 

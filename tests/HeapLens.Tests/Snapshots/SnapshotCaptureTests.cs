@@ -66,6 +66,26 @@ public class SnapshotCaptureTests
     }
 
     [Fact]
+    public void Nested_types_are_named_with_their_declaring_type_and_kept_apart()
+    {
+        using var target = TargetProcess.StartTestTarget();
+        target.Send("nested 1000");
+
+        var snapshot = Capture(target);
+
+        // Left.Inner: header, method table pointer, one long; Right.Inner has two longs. The walk
+        // names both "Inner", which used to make them one type of 2,000 instances.
+        var left = TypeNamed(snapshot, "Fixture.Left+Inner");
+        Assert.Equal((1000, 1000L * 24), (left.Count, left.ShallowBytes));
+        var right = TypeNamed(snapshot, "Fixture.Right+Inner");
+        Assert.Equal((1000, 1000L * 32), (right.Count, right.ShallowBytes));
+        // The dictionary's entry array (older ones were left behind by its resizes and collected).
+        Assert.Equal(1, TypeNamed(snapshot, "System.Collections.Generic.Dictionary<System.Int32, Fixture.Item>+Entry[]").Count);
+        Assert.Equal(1, TypeNamed(snapshot, "System.Collections.Generic.Dictionary`2[System.Int32,Fixture.Item]").Count);
+        Assert.DoesNotContain(snapshot.TypeNames, name => name == "Inner" || name.StartsWith("Entry[", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_long_chain_keeps_every_link()
     {
         using var target = TargetProcess.StartTestTarget();

@@ -142,7 +142,7 @@ public static class HeapSnapFile
     {
         SnapshotMetadata? metadata = null;
         string[]? typeNames = null;
-        ulong[]? addresses = null;
+        PackedAddresses? addresses = null;
         uint[]? sizes = null;
         Dictionary<int, long>? hugeSizes = null;
         int[]? typeIndex = null;
@@ -160,7 +160,7 @@ public static class HeapSnapFile
             else if (section.Tag == SectionTag.TypeNames)
                 typeNames = DecodeStrings(reader.ReadRemaining(), reader);
             else if (section.Tag == SectionTag.Addresses)
-                addresses = ReadDeltas(reader, section.RawLength / sizeof(ulong));
+                addresses = ReadPackedAddresses(reader, section.RawLength / sizeof(ulong));
             else if (section.Tag == SectionTag.Sizes)
                 sizes = reader.ReadArray<uint>(section.RawLength / sizeof(uint));
             else if (section.Tag == SectionTag.HugeSizes)
@@ -190,10 +190,10 @@ public static class HeapSnapFile
     }
 
     /// <summary>Every index must point inside its array: a checksum can collide, an out-of-range index must never reach an analysis.</summary>
-    private static void Validate(SectionReader reader, string[] typeNames, ulong[] addresses, uint[] sizes, int[] typeIndex,
+    private static void Validate(SectionReader reader, string[] typeNames, PackedAddresses addresses, uint[] sizes, int[] typeIndex,
         int[] edgeStart, int[] edgeTargets, HeapRoots roots)
     {
-        int n = addresses.Length;
+        int n = addresses.Count;
         if (sizes.Length != n || typeIndex.Length != n || edgeStart.Length != n + 1 || edgeStart[n] != edgeTargets.Length)
             throw reader.Corrupt("node and edge arrays disagree in length");
         foreach (int type in typeIndex)
@@ -225,16 +225,23 @@ public static class HeapSnapFile
         }
     }
 
-    private static ulong[] ReadDeltas(SectionReader reader, long count)
+    /// <summary>
+    /// The addresses stay packed in memory (most reports never need them): the stored differences
+    /// are read a chunk at a time and packed, never as a whole array of 8 bytes per object.
+    /// </summary>
+    private static PackedAddresses ReadPackedAddresses(SectionReader reader, long count)
     {
-        var values = reader.ReadArray<ulong>(count);
-        ulong running = 0;
-        for (int i = 0; i < values.Length; i++)
+        if (count < 0 || count > Array.MaxLength)
+            throw reader.Corrupt($"the address section holds {count} values, more than a snapshot can");
+        var packed = new PackedAddresses.Builder((int)count);
+        var chunk = new ulong[ChunkValues];
+        for (long done = 0; done < count; done += ChunkValues)
         {
-            running += values[i];
-            values[i] = running;
+            var part = chunk.AsSpan(0, (int)Math.Min(ChunkValues, count - done));
+            reader.Read<ulong>(part);
+            packed.AppendDifferences(part);
         }
-        return values;
+        return packed.Build();
     }
 
     private static void WriteEdgeCounts(SectionWriter section, int[] edgeStart)

@@ -1,0 +1,75 @@
+namespace HeapLens.Snapshots;
+
+/// <summary>
+/// Object addresses in about one byte per object instead of eight: in heap-walk order an address is
+/// nearly always the previous one plus the previous object's size, so each is stored as its
+/// difference from the previous one, in 7-bit groups (LEB128): one byte below 128. A step back
+/// (rare: a jump to another heap region) wraps around and takes ten bytes. Most reports never look at addresses (they
+/// go by node index); those that do unpack them once (a sequential pass, ~0.1 s per 20M objects).
+/// </summary>
+public sealed class PackedAddresses
+{
+    private readonly byte[] _bytes;
+
+    private PackedAddresses(byte[] bytes, int count)
+    {
+        _bytes = bytes;
+        Count = count;
+    }
+
+    public int Count { get; }
+
+    /// <summary>Bytes held (for memory accounting).</summary>
+    public int PackedBytes => _bytes.Length;
+
+    public ulong[] Unpack()
+    {
+        var addresses = GC.AllocateUninitializedArray<ulong>(Count);
+        ulong previous = 0;
+        int position = 0;
+        byte[] bytes = _bytes;
+        for (int i = 0; i < addresses.Length; i++)
+        {
+            ulong difference = 0;
+            int shift = 0;
+            byte b;
+            do
+            {
+                b = bytes[position++];
+                difference |= (ulong)(b & 0x7F) << shift;
+                shift += 7;
+            } while (b >= 0x80);
+            previous += difference;
+            addresses[i] = previous;
+        }
+        return addresses;
+    }
+
+    /// <summary>Packs addresses as they come, in chunks of consecutive differences.</summary>
+    public sealed class Builder(int expectedCount)
+    {
+        private byte[] _bytes = new byte[Math.Max(16, expectedCount + expectedCount / 4)];
+        private int _length;
+        private int _count;
+
+        /// <summary>Appends the next addresses, each given as its difference from the one before (the first from 0).</summary>
+        public void AppendDifferences(ReadOnlySpan<ulong> differences)
+        {
+            foreach (ulong difference in differences)
+            {
+                if (_bytes.Length - _length < 10)
+                    Array.Resize(ref _bytes, (int)Math.Min(Array.MaxLength, Math.Max(_bytes.Length * 3L / 2, _length + 16L)));
+                ulong rest = difference;
+                while (rest >= 0x80)
+                {
+                    _bytes[_length++] = (byte)(rest | 0x80);
+                    rest >>= 7;
+                }
+                _bytes[_length++] = (byte)rest;
+            }
+            _count += differences.Length;
+        }
+
+        public PackedAddresses Build() => new(_length == _bytes.Length ? _bytes : _bytes[.._length], _count);
+    }
+}

@@ -1,0 +1,53 @@
+using CsCheck;
+using HeapLens.Snapshots;
+using Xunit;
+
+namespace HeapLens.Tests.Snapshots;
+
+public class PackedAddressesTests
+{
+    private static PackedAddresses Pack(ulong[] addresses, int chunk)
+    {
+        var builder = new PackedAddresses.Builder(addresses.Length);
+        ulong previous = 0;
+        var differences = new ulong[addresses.Length];
+        for (int i = 0; i < addresses.Length; i++)
+        {
+            differences[i] = addresses[i] - previous;
+            previous = addresses[i];
+        }
+        for (int start = 0; start < differences.Length; start += chunk)
+            builder.AppendDifferences(differences.AsSpan(start, Math.Min(chunk, differences.Length - start)));
+        return builder.Build();
+    }
+
+    [Fact]
+    public void Any_addresses_unpack_to_themselves()
+    {
+        Gen.Select(Gen.ULong.Array[0, 300], Gen.Int[1, 64]).Sample((addresses, chunk) =>
+            Assert.Equal(addresses, Pack(addresses, chunk).Unpack()));
+    }
+
+    [Fact]
+    public void Extremes_and_backward_jumps_unpack_exactly()
+    {
+        ulong[] addresses = [0, ulong.MaxValue, 1, 0x7fff_0000_1000, 0x7fff_0000_0fe8, long.MaxValue, (ulong)long.MaxValue + 1, 0];
+        Assert.Equal(addresses, Pack(addresses, 3).Unpack());
+    }
+
+    [Fact]
+    public void Heap_walk_order_takes_about_a_byte_per_object()
+    {
+        // Consecutive objects of 24 to 100 bytes: each difference fits one byte.
+        var addresses = new ulong[100_000];
+        ulong address = 0x7f12_3400_0000;
+        for (int i = 0; i < addresses.Length; i++)
+        {
+            addresses[i] = address;
+            address += (ulong)(24 + (i % 10) * 8);
+        }
+        var packed = Pack(addresses, 65536);
+        Assert.Equal(addresses, packed.Unpack());
+        Assert.True(packed.PackedBytes < addresses.Length + 16, $"{packed.PackedBytes} bytes");
+    }
+}
