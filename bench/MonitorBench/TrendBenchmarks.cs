@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using HeapLens.Monitoring;
+using HeapLens.Timelines;
 
 namespace HeapLens.MonitorBench;
 

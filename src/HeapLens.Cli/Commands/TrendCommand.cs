@@ -3,6 +3,7 @@ using HeapLens.Cli.Infrastructure;
 using HeapLens.Cli.Views;
 using HeapLens.Monitoring;
 using HeapLens.Reports;
+using HeapLens.Timelines;
 
 namespace HeapLens.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HeapLens.Collection;
+using HeapLens.Timelines;
 
 namespace HeapLens.Monitoring;
 

@@ -1,3 +1,5 @@
+using HeapLens.Timelines;
+
 namespace HeapLens.Monitoring;
 
 /// <summary>

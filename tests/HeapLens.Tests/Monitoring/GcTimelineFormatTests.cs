@@ -1,5 +1,6 @@
 using HeapLens.Monitoring;
 using Xunit;
+using HeapLens.Timelines;
 
 namespace HeapLens.Tests.Monitoring;
 

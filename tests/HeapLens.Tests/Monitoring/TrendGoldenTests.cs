@@ -2,6 +2,7 @@ using HeapLens.Tests.Infrastructure;
 using System.Runtime.CompilerServices;
 using HeapLens.Monitoring;
 using Xunit;
+using HeapLens.Timelines;
 
 namespace HeapLens.Tests.Monitoring;
 
