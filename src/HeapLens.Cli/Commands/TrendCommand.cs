@@ -4,6 +4,7 @@ using HeapLens.Cli.Views;
 using HeapLens.Monitoring;
 using HeapLens.Reports;
 using HeapLens.Timelines;
+using HeapLens.Formats.GcTimeline;
 
 namespace HeapLens.Cli.Commands;
 

@@ -1,4 +1,5 @@
 using HeapLens.Timelines;
+using HeapLens.Formats.GcTimeline;
 
 namespace HeapLens.Monitoring;
 

@@ -1,5 +1,6 @@
 using HeapLens.Monitoring;
 using HeapLens.Timelines;
+using HeapLens.Formats.GcTimeline;
 
 namespace HeapLens.Reports;
 

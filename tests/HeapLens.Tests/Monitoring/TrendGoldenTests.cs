@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using HeapLens.Monitoring;
 using Xunit;
 using HeapLens.Timelines;
+using HeapLens.Formats.GcTimeline;
 
 namespace HeapLens.Tests.Monitoring;
 
