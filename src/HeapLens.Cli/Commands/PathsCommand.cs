@@ -56,7 +56,7 @@ internal static class PathsCommand
         string digits = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text;
         if (!ulong.TryParse(digits, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong address))
             throw new HeapLensException($"'{text}' is not a hexadecimal address");
-        int node = Collections.AddressIndex.For(snapshot.Addresses).Find(address);
+        int node = DataStructures.AddressIndex.For(snapshot.Addresses).Find(address);
         return node >= 0 ? node : throw new HeapLensException($"no object starts at 0x{address:x} in this snapshot");
     }
 }
