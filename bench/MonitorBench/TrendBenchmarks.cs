@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using HeapLens.Monitoring;
+using HeapLens.Timelines;
+using HeapLens.Formats.GcTimeline;
 
 namespace HeapLens.MonitorBench;
 

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using HeapLens.Cli.Infrastructure;
 using HeapLens.Cli.Reports;
+using HeapLens.Cli.Views;
 using HeapLens.Collection;
 using HeapLens.Formats.Pprof;
+using HeapLens.Reports;
 using Spectre.Console;
 
 namespace HeapLens.Cli.Commands;
@@ -112,13 +114,8 @@ internal static class AllocsCommand
         return recording!;
     }
 
-    private static void Report(AllocationConversion conversion, string outputPath, bool targetExited, OutputFormat format)
-    {
-        if (format == OutputFormat.Json)
-            OutputFormatOption.WriteJson(AllocsSummary.Json(conversion, outputPath, targetExited));
-        else
-            AllocsSummary.Write(conversion, outputPath, targetExited);
-    }
+    private static void Report(AllocationConversion conversion, string outputPath, bool targetExited, OutputFormat format) =>
+        ReportOutput.Write(AllocsReport.Create(conversion, outputPath, targetExited), format, AllocsView.Write);
 
     private static T WithStatus<T>(string initial, Func<Action<string>, T> work)
     {

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
 using HeapLens.Cli.Infrastructure;
-using HeapLens.Cli.Reports;
+using HeapLens.Cli.Views;
 using HeapLens.Formats.Pprof;
-using HeapLens.Profiles;
+using HeapLens.Reports;
 
 namespace HeapLens.Cli.Commands;
 
@@ -24,15 +24,8 @@ internal static class ListCommand
         {
             string path = result.GetValue(file)!;
             var regex = Compile(result.GetValue(pattern)!);
-            var profile = PprofFile.Load(path);
-            var functions = FunctionLines.Compute(new ProfileIndex(profile), regex);
-            if (functions.Count == 0)
-                throw new HeapLensException($"no function with allocations matches '{regex}'");
-            if (result.GetValue(format) == OutputFormat.Json)
-                OutputFormatOption.WriteJson(ProfileListReport.Json(path, profile, functions));
-            else
-                ProfileListReport.Write(Terminal.Out, profile, functions);
-            return 0;
+            var report = ProfileListReport.Create(path, PprofFile.Load(path), regex);
+            return ReportOutput.Write(report, result.GetValue(format), ProfileListView.Write);
         }));
         return command;
     }

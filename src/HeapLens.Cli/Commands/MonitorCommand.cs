@@ -1,7 +1,8 @@
 using System.CommandLine;
 using HeapLens.Cli.Infrastructure;
-using HeapLens.Cli.Reports;
+using HeapLens.Cli.Views;
 using HeapLens.Monitoring;
+using HeapLens.Reports;
 using Spectre.Console;
 
 namespace HeapLens.Cli.Commands;
@@ -106,7 +107,7 @@ internal static class MonitorCommand
                     {
                         var view = new CallbackProgress<MonitorStatus>(status =>
                         {
-                            live.UpdateTarget(MonitorReport.LiveView(label, status));
+                            live.UpdateTarget(MonitorView.Live(label, status));
                             live.Refresh();
                         });
                         return await new GcMonitor(target, options, captures, view).RunAsync(token).ConfigureAwait(false);
@@ -118,12 +119,9 @@ internal static class MonitorCommand
             }
 
             string chart = Path.Combine(options.OutputDirectory, Path.ChangeExtension(GcMonitor.TimelineFileName, ".svg"));
-            TimelineChart.Write(chart, summary.History, summary.Trend, $"GC timeline of {label}");
-            if (result.GetValue(format) == OutputFormat.Json)
-                OutputFormatOption.WriteJson(MonitorReport.Json(summary, chart));
-            else
-                MonitorReport.WriteSummary(Terminal.Out, summary, chart);
-            return 0;
+            var report = MonitorReport.Create(summary, chart);
+            TimelineChart.Write(chart, report);
+            return ReportOutput.Write(report, result.GetValue(format), MonitorView.Write);
         }, cancellationToken));
         return command;
     }

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using HeapLens.Cli.Infrastructure;
-using HeapLens.Cli.Reports;
+using HeapLens.Cli.Views;
 using HeapLens.Formats.Pprof;
-using HeapLens.Profiles;
+using HeapLens.Reports;
 
 namespace HeapLens.Cli.Commands;
 
@@ -24,14 +24,7 @@ internal static class ProfileTop
 
     public static int Run(string path, string? sample, bool cum, int rows, OutputFormat format)
     {
-        if (rows <= 0)
-            throw new HeapLensException($"-n: the number of rows must be positive, not {rows}");
-        var profile = PprofFile.Load(path);
-        var totals = FunctionTotals.Compute(new ProfileIndex(profile), sample, cum);
-        if (format == OutputFormat.Json)
-            OutputFormatOption.WriteJson(ProfileTopReport.Json(path, totals, rows));
-        else
-            ProfileTopReport.Write(Terminal.Out, path, profile, totals, rows);
-        return 0;
+        var report = ProfileTopReport.Create(path, PprofFile.Load(path), sample, cum, rows);
+        return ReportOutput.Write(report, format, ProfileTopView.Write);
     }
 }

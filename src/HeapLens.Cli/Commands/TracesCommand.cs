@@ -1,8 +1,8 @@
 using System.CommandLine;
 using HeapLens.Cli.Infrastructure;
-using HeapLens.Cli.Reports;
+using HeapLens.Cli.Views;
 using HeapLens.Formats.Pprof;
-using HeapLens.Profiles;
+using HeapLens.Reports;
 
 namespace HeapLens.Cli.Commands;
 
@@ -25,16 +25,8 @@ internal static class TracesCommand
             int count = result.GetValue(rows);
             if (count <= 0)
                 throw new HeapLensException($"-n: the number of stacks must be positive, not {count}");
-            var profile = PprofFile.Load(path);
-            var index = new ProfileIndex(profile);
-            string? sampleType = result.GetValue(sample);
-            var stacks = StackTotals.Heaviest(index, sampleType, count);
-            if (result.GetValue(format) == OutputFormat.Json)
-                OutputFormatOption.WriteJson(ProfileTracesReport.Json(path, profile,
-                    profile.SampleTypes[index.ValueIndex(sampleType)].Type, stacks));
-            else
-                ProfileTracesReport.Write(Terminal.Out, path, profile, stacks);
-            return 0;
+            var report = ProfileTracesReport.Create(path, PprofFile.Load(path), result.GetValue(sample), count);
+            return ReportOutput.Write(report, result.GetValue(format), ProfileTracesView.Write);
         }));
         return command;
     }

@@ -1,7 +1,10 @@
 using System.CommandLine;
 using HeapLens.Cli.Infrastructure;
-using HeapLens.Cli.Reports;
+using HeapLens.Cli.Views;
 using HeapLens.Monitoring;
+using HeapLens.Reports;
+using HeapLens.Timelines;
+using HeapLens.Formats.GcTimeline;
 
 namespace HeapLens.Cli.Commands;
 
@@ -45,19 +48,11 @@ internal static class TrendCommand
                 foreach (var gc in reader.ReadAll())
                     history.Add(gc);
             }
-            var trend = TrendAnalyzer.Analyze(history, options);
-
-            string? chartPath = null;
-            if (!result.GetValue(noChart))
-            {
-                chartPath = result.GetValue(chart) ?? Path.ChangeExtension(path, ".svg");
-                TimelineChart.Write(chartPath, history, trend, $"GC timeline of {header.ProcessName} (pid {header.ProcessId})");
-            }
-            if (result.GetValue(format) == OutputFormat.Json)
-                OutputFormatOption.WriteJson(TrendReport.Json(path, header, history, trend, chartPath));
-            else
-                TrendReport.WriteText(Terminal.Out, path, header, history, trend, chartPath);
-            return 0;
+            string? chartPath = result.GetValue(noChart) ? null : result.GetValue(chart) ?? Path.ChangeExtension(path, ".svg");
+            var report = TrendReport.Create(path, header, history, options, chartPath);
+            if (chartPath is not null)
+                TimelineChart.Write(chartPath, report);
+            return ReportOutput.Write(report, result.GetValue(format), TrendView.Write);
         }));
         return command;
     }

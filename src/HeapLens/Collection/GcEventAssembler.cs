@@ -1,4 +1,4 @@
-using HeapLens.Monitoring;
+using HeapLens.Timelines;
 
 namespace HeapLens.Collection;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics.Tracing;
-using HeapLens.Monitoring;
+using HeapLens.Timelines;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Parsers;

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using HeapLens.Collection;
+using HeapLens.Timelines;
+using HeapLens.Formats.GcTimeline;
 
 namespace HeapLens.Monitoring;
 

@@ -1,3 +1,5 @@
+using HeapLens.Formats.GcTimeline;
+
 namespace HeapLens.Monitoring;
 
 /// <summary>The cheapest evidence: the GC timeline recorded so far, as it stood when the trigger fired.</summary>

@@ -1,3 +1,6 @@
+using HeapLens.Timelines;
+using HeapLens.Formats.GcTimeline;
+
 namespace HeapLens.Monitoring;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using HeapLens.Timelines;
+
 namespace HeapLens.Monitoring;
 
 /// <summary>One trigger that fired and the evidence captured for it (or why there is none).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using HeapLens.Analysis;
+using HeapLens.Timelines;
 
 namespace HeapLens.Monitoring;
 

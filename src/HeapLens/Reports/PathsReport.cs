@@ -1,6 +1,6 @@
 using System.Globalization;
 using HeapLens.Analysis;
-using HeapLens.Collections;
+using HeapLens.DataStructures;
 
 namespace HeapLens.Reports;
 

@@ -1,4 +1,4 @@
-using HeapLens.Collections;
+using HeapLens.DataStructures;
 
 namespace HeapLens.Snapshots;
 

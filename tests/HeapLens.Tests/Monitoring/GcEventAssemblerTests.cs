@@ -1,6 +1,7 @@
 using HeapLens.Collection;
 using HeapLens.Monitoring;
 using Xunit;
+using HeapLens.Timelines;
 
 namespace HeapLens.Tests.Monitoring;
 

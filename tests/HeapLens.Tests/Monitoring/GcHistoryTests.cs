@@ -1,6 +1,7 @@
 using HeapLens.Monitoring;
 using Xunit;
 using static HeapLens.Tests.Monitoring.SyntheticTimeline;
+using HeapLens.Timelines;
 
 namespace HeapLens.Tests.Monitoring;
 

@@ -1,5 +1,7 @@
 using HeapLens.Monitoring;
 using Xunit;
+using HeapLens.Timelines;
+using HeapLens.Formats.GcTimeline;
 
 namespace HeapLens.Tests.Monitoring;
 

@@ -2,6 +2,7 @@ using HeapLens.Collection;
 using HeapLens.Monitoring;
 using Xunit;
 using Xunit.Abstractions;
+using HeapLens.Formats.GcTimeline;
 
 namespace HeapLens.Tests.Monitoring;
 

@@ -1,4 +1,5 @@
 using HeapLens.Monitoring;
+using HeapLens.Timelines;
 
 namespace HeapLens.Tests.Monitoring;
 

@@ -2,6 +2,7 @@ using CsCheck;
 using HeapLens.Monitoring;
 using Xunit;
 using static HeapLens.Tests.Monitoring.SyntheticTimeline;
+using HeapLens.Timelines;
 
 namespace HeapLens.Tests.Monitoring;
 

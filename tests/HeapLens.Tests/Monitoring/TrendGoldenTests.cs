@@ -2,6 +2,8 @@ using HeapLens.Tests.Infrastructure;
 using System.Runtime.CompilerServices;
 using HeapLens.Monitoring;
 using Xunit;
+using HeapLens.Timelines;
+using HeapLens.Formats.GcTimeline;
 
 namespace HeapLens.Tests.Monitoring;
 

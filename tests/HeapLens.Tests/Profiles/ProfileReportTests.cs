@@ -3,17 +3,20 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using HeapLens.Cli.Commands;
 using HeapLens.Cli.Infrastructure;
-using HeapLens.Cli.Reports;
+using HeapLens.Cli.Views;
+using HeapLens.Collection;
 using HeapLens.Formats.Pprof;
 using HeapLens.Profiles;
+using HeapLens.Reports;
 using Spectre.Console;
 using Profile = HeapLens.Profiles.Profile;
 
 namespace HeapLens.Tests.Profiles;
 
 /// <summary>
-/// The text reports against golden files (Profiles/Golden/*.txt), like pprof's report tests.
-/// Set HEAPLENS_UPDATE_GOLDEN=1 to rewrite them after an intended change, then review the diff.
+/// The profile reports against golden files (Profiles/Golden/*.txt for the text view, *.json for the
+/// model itself), like pprof's report tests. Set HEAPLENS_UPDATE_GOLDEN=1 to rewrite them after an
+/// intended change, then review the diff.
 /// </summary>
 [Collection(ConsoleOutput.Name)]
 public sealed class ProfileReportTests : IDisposable
@@ -23,23 +26,86 @@ public sealed class ProfileReportTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
+    // Worker.cs as the PDB of the small profile would point to it: line 42 allocates.
+    private static readonly string[] WorkerSource = Enumerable.Range(1, 50)
+        .Select(i => i == 42 ? "        var text = new string('x', 10);   " : $"        // line {i}").ToArray();
+
+    private ProfileTopReport TopFlat() => ProfileTopReport.Create("small.pb.gz", _profile, null, byCum: false, rows: 20);
+
+    private ProfileTracesReport Traces10() => ProfileTracesReport.Create("small.pb.gz", _profile, null, 10);
+
+    private ProfileListReport ListWorker(bool withSource) => ProfileListReport.Create("small.pb.gz", _profile, new Regex("Worker"),
+        file => withSource && file == "/src/Worker.cs" ? WorkerSource : null);
+
     [Fact]
-    public void Top_flat() => AssertGolden("top-flat.txt", console =>
-        ProfileTopReport.Write(console, "small.pb.gz", _profile,
-            FunctionTotals.Compute(new ProfileIndex(_profile), null, byCum: false), 20));
+    public void Top_flat() => AssertGolden("top-flat.txt", console => ProfileTopView.Write(TopFlat(), console));
+
+    [Fact]
+    public void Top_flat_json() => AssertGolden("top-flat.json", ReportJson.Serialize(TopFlat()));
 
     [Fact]
     public void Top_cum_objects() => AssertGolden("top-cum-objects.txt", console =>
-        ProfileTopReport.Write(console, "small.pb.gz", _profile,
-            FunctionTotals.Compute(new ProfileIndex(_profile), "alloc_objects", byCum: true), 2));
+        ProfileTopView.Write(ProfileTopReport.Create("small.pb.gz", _profile, "alloc_objects", byCum: true, rows: 2), console));
 
     [Fact]
-    public void Traces() => AssertGolden("traces.txt", console =>
-        ProfileTracesReport.Write(console, "small.pb.gz", _profile, StackTotals.Heaviest(new ProfileIndex(_profile), null, 10)));
+    public void Traces() => AssertGolden("traces.txt", console => ProfileTracesView.Write(Traces10(), console));
+
+    [Fact]
+    public void Traces_json() => AssertGolden("traces.json", ReportJson.Serialize(Traces10()));
 
     [Fact]
     public void List_without_the_source_file() => AssertGolden("list-no-source.txt", console =>
-        ProfileListReport.Write(console, _profile, FunctionLines.Compute(new ProfileIndex(_profile), new Regex("Worker"))));
+        ProfileListView.Write(ListWorker(withSource: false), console));
+
+    [Fact]
+    public void List_with_the_source_file_shows_the_lines_around_the_allocations() => AssertGolden("list-source.txt", console =>
+        ProfileListView.Write(ListWorker(withSource: true), console));
+
+    [Fact]
+    public void List_json_carries_the_source_lines_it_shows()
+    {
+        var report = ListWorker(withSource: true);
+        var worker = Assert.Single(report.Functions);
+        Assert.True(worker.SourceFound);
+        // Four lines of context on each side of line 42, trimmed, as the text view shows them.
+        Assert.Equal(Enumerable.Range(38, 9).Select(i => (long)i), worker.Source!.Select(l => l.Line));
+        Assert.Equal("        var text = new string('x', 10);", worker.Source!.Single(l => l.Line == 42).Text);
+        AssertGolden("list-source.json", ReportJson.Serialize(report));
+    }
+
+    [Fact]
+    public void List_refuses_a_pattern_that_matches_no_allocating_function()
+    {
+        var e = Assert.Throws<HeapLensException>(() => ProfileListReport.Create("small.pb.gz", _profile, new Regex("Nobody")));
+        Assert.Equal("no function with allocations matches 'Nobody'", e.Message);
+    }
+
+    [Fact]
+    public void Allocs_summary_says_what_makes_the_estimates_incomplete()
+    {
+        var conversion = new AllocationConversion(_profile, AllocationEventKind.AllocationTick, Samples: 3, EventsLost: 1234, HasRundown: false);
+        var report = AllocsReport.Create(conversion, "/tmp/out.pb.gz", targetExited: true);
+        Assert.Equal(6500, report.EstimatedObjects);
+        Assert.Equal(307200, report.EstimatedBytes);
+        Assert.Equal(30.0, report.DurationSeconds);
+        AssertGolden("allocs-biased.txt", console => AllocsView.Write(report, console));
+        AssertGolden("allocs-biased.json", ReportJson.Serialize(report));
+    }
+
+    [Fact]
+    public void Ps_json_is_the_bare_array_of_processes()
+    {
+        var report = ProcessListReport.Create([new DotNetProcess(42, "Svc", "dotnet Svc.dll")]);
+        Assert.Equal("""
+            [
+              {
+                "pid": 42,
+                "name": "Svc",
+                "commandLine": "dotnet Svc.dll"
+              }
+            ]
+            """, ReportJson.Serialize(report).ReplaceLineEndings("\n"));
+    }
 
     [Fact]
     public void Top_numbers_add_up()
@@ -97,9 +163,14 @@ public sealed class ProfileReportTests : IDisposable
             Ansi = AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
         });
-        console.Profile.Width = 160;
+        console.Profile.Width = 4096; // as when piped: no wrapping
         write(console);
-        string actual = string.Join('\n', writer.ToString().ReplaceLineEndings("\n").Split('\n').Select(l => l.TrimEnd()));
+        AssertGolden(name, writer.ToString());
+    }
+
+    private static void AssertGolden(string name, string output)
+    {
+        string actual = string.Join('\n', output.ReplaceLineEndings("\n").Split('\n').Select(l => l.TrimEnd()));
         string source = Path.Combine(SourceDirectory(), "Golden", name);
         if (Environment.GetEnvironmentVariable("HEAPLENS_UPDATE_GOLDEN") == "1")
             File.WriteAllText(source, actual);

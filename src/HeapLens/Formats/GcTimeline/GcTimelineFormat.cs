@@ -1,4 +1,4 @@
-namespace HeapLens.Monitoring;
+namespace HeapLens.Formats.GcTimeline;
 
 /// <summary>The first line of a GC timeline file: what it is and whose GCs it holds.</summary>
 /// <param name="StartTimeUtc">Wall-clock time of second 0 of the timeline.</param>

@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
+using HeapLens.Timelines;
 
-namespace HeapLens.Monitoring;
+namespace HeapLens.Formats.GcTimeline;
 
 /// <summary>Writes a GC timeline (see <see cref="GcTimelineFormat"/>) to a stream, one line per GC.</summary>
 public sealed class GcTimelineWriter : IDisposable

@@ -1,8 +1,8 @@
 using CsCheck;
-using HeapLens.Collections;
+using HeapLens.DataStructures;
 using Xunit;
 
-namespace HeapLens.Tests.Collections;
+namespace HeapLens.Tests.DataStructures;
 
 public class AddressIndexTests
 {

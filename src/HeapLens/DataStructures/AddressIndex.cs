@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace HeapLens.Collections;
+namespace HeapLens.DataStructures;
 
 /// <summary>Maps an object address to its node index: -1 when no walked object starts there.</summary>
 public abstract class AddressIndex

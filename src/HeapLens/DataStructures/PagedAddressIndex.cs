@@ -1,4 +1,4 @@
-namespace HeapLens.Collections;
+namespace HeapLens.DataStructures;
 
 /// <summary>
 /// Address lookup that uses the order of a heap walk: the GC walks each region from low to high

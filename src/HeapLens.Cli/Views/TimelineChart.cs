@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text;
 using HeapLens.Monitoring;
+using HeapLens.Reports;
 
-namespace HeapLens.Cli.Reports;
+namespace HeapLens.Cli.Views;
 
 /// <summary>
 /// Draws a GC timeline as SVG: the heap before each GC (how high it climbs), the heap after
 /// (where it falls back to), full GCs, the floor points and the fitted floor line. SVG needs no
-/// native library and opens in every browser.
+/// native library and opens in every browser. A view of the `trend` and `monitor` reports, drawn
+/// from their history and trend alone.
 /// </summary>
 internal static class TimelineChart
 {
@@ -22,19 +24,28 @@ internal static class TimelineChart
     private const string FullGcColor = "#e15759";
     private const string FloorColor = "#2ca02c";
 
-    /// <summary>Writes the chart to <paramref name="path"/> through a temporary file.</summary>
-    public static void Write(string path, GcHistory history, TrendResult trend, string title)
+    /// <summary>Writes the chart of a recorded timeline to <paramref name="path"/>.</summary>
+    public static void Write(string path, TrendReport report) =>
+        Write(path, report.History, report.Trend, Title(report.ProcessName, report.ProcessId));
+
+    /// <summary>Writes the chart of a monitor run to <paramref name="path"/>.</summary>
+    public static void Write(string path, MonitorReport report) =>
+        Write(path, report.History, report.Trend, Title(report.ProcessName, report.ProcessId));
+
+    private static string Title(string processName, int processId) => $"GC timeline of {processName} (pid {processId})";
+
+    // Through a temporary file, so that a chart is whole or absent.
+    private static void Write(string path, IReadOnlyList<GcBucketRow> history, FloorTrend trend, string title)
     {
         string temporary = path + ".tmp";
         File.WriteAllText(temporary, Render(history, trend, title), new UTF8Encoding(false));
         File.Move(temporary, path, overwrite: true);
     }
 
-    public static string Render(GcHistory history, TrendResult trend, string title)
+    public static string Render(IReadOnlyList<GcBucketRow> buckets, FloorTrend trend, string title)
     {
-        var buckets = history.Buckets;
         double maxSeconds = Math.Max(1, buckets.Count > 0 ? buckets[^1].EndSeconds : 1);
-        double maxBytes = Math.Max(1, buckets.Count > 0 ? buckets.Max(b => Math.Max(b.MaxBefore, b.MaxAfter)) : 1);
+        double maxBytes = Math.Max(1, buckets.Count > 0 ? buckets.Max(b => Math.Max(b.MaxBeforeBytes, b.MaxAfterBytes)) : 1);
         var x = new Axis(0, maxSeconds, Left, Width - Right);
         var yTicks = NiceTicks(maxBytes / Mb);
         var y = new Axis(0, yTicks[^1] * Mb, Height - Bottom, Top);
@@ -47,9 +58,9 @@ internal static class TimelineChart
 
         // The warm-up (and, with --window, the older past): left out of the analysis, shaded so the
         // reader sees which GCs the verdict rests on.
-        if (trend.FromSeconds > 0)
+        if (trend.AnalysedFromSeconds > 0)
         {
-            double warmEnd = x.Map(Math.Min(trend.FromSeconds, maxSeconds));
+            double warmEnd = x.Map(Math.Min(trend.AnalysedFromSeconds, maxSeconds));
             svg.Append(Invariant($"<rect x=\"{Left}\" y=\"{Top}\" width=\"{warmEnd - Left:0.#}\" height=\"{Height - Top - Bottom}\" fill=\"#eee\"/>\n"));
             svg.Append(Invariant($"<text x=\"{Left + 4}\" y=\"{Top + 14}\" fill=\"#888\">not analysed</text>\n"));
         }
@@ -59,17 +70,18 @@ internal static class TimelineChart
         // a zigzag through before and after shows the sawtooth itself. Heap-after gets its own line.
         svg.Append(Polyline(buckets.SelectMany(b => new[]
         {
-            (x.Map(b.StartSeconds), y.Map(b.MaxBefore)),
-            (x.Map(b.MinAfterSeconds), y.Map(b.MinAfter)),
+            (x.Map(b.StartSeconds), y.Map(b.MaxBeforeBytes)),
+            (x.Map(b.MinAfterSeconds), y.Map(b.MinAfterBytes)),
         }), BeforeColor, 1));
-        svg.Append(Polyline(buckets.Select(b => (x.Map(b.MinAfterSeconds), y.Map(b.MinAfter))), AfterColor, 1.8));
-        foreach (var b in buckets.Where(b => b.FullCount > 0))
-            svg.Append(Invariant($"<circle cx=\"{x.Map(b.MinFullAfterSeconds):0.#}\" cy=\"{y.Map(b.MinFullAfter):0.#}\" r=\"3\" fill=\"{FullGcColor}\"/>\n"));
+        svg.Append(Polyline(buckets.Select(b => (x.Map(b.MinAfterSeconds), y.Map(b.MinAfterBytes))), AfterColor, 1.8));
+        foreach (var b in buckets)
+            if (b is { MinFullAfterSeconds: double fullAt, MinFullAfterBytes: long fullAfter })
+                svg.Append(Invariant($"<circle cx=\"{x.Map(fullAt):0.#}\" cy=\"{y.Map(fullAfter):0.#}\" r=\"3\" fill=\"{FullGcColor}\"/>\n"));
         foreach (var point in trend.FloorPoints)
             svg.Append(Invariant($"<circle cx=\"{x.Map(point.Seconds):0.#}\" cy=\"{y.Map(point.Bytes):0.#}\" r=\"5\" fill=\"none\" stroke=\"{FloorColor}\" stroke-width=\"2\"/>\n"));
         if (trend.Pattern != TrendPattern.Unknown)
         {
-            double from = trend.FromSeconds, to = trend.ToSeconds;
+            double from = trend.AnalysedFromSeconds, to = trend.AnalysedToSeconds;
             svg.Append(Invariant($"<line x1=\"{x.Map(from):0.#}\" y1=\"{y.Map(trend.FittedFloorAt(from)):0.#}\" x2=\"{x.Map(to):0.#}\" y2=\"{y.Map(trend.FittedFloorAt(to)):0.#}\" stroke=\"{FloorColor}\" stroke-width=\"2.5\" stroke-dasharray=\"8 4\"/>\n"));
         }
         DrawLegend(svg);
@@ -141,9 +153,9 @@ internal static class TimelineChart
         return Enumerable.Range(0, count + 1).Select(i => i * step).ToArray();
     }
 
-    private static string Verdict(TrendResult trend) => trend.Pattern == TrendPattern.Unknown
+    private static string Verdict(FloorTrend trend) => trend.Pattern == TrendPattern.Unknown
         ? "verdict: unknown, " + trend.Reason
-        : Invariant($"verdict: {TrendText.Verdict(trend.Pattern)}; floor {TrendText.Slope(trend.SlopeBytesPerSecond)}");
+        : Invariant($"verdict: {trend.Verdict}; floor {TrendText.Slope(trend.FloorSlopeBytesPerSecond)}");
 
     private static string Escape(string text) =>
         text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");

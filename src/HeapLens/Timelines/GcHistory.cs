@@ -1,4 +1,4 @@
-namespace HeapLens.Monitoring;
+namespace HeapLens.Timelines;
 
 /// <summary>
 /// Everything the monitor remembers about past GCs, in bounded memory however long it runs.

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace HeapLens.Collections;
+namespace HeapLens.DataStructures;
 
 /// <summary>
 /// An append-only list of unmanaged values in fixed-size chunks of native memory. It never copies on

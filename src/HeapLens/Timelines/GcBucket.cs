@@ -1,4 +1,4 @@
-namespace HeapLens.Monitoring;
+namespace HeapLens.Timelines;
 
 /// <summary>
 /// The GCs of one stretch of time, boiled down to what the trend analysis and the chart need:

@@ -1,4 +1,4 @@
-namespace HeapLens.Monitoring;
+namespace HeapLens.Timelines;
 
 /// <summary>Heap bytes per generation, as the GC reports them after a collection.</summary>
 public readonly record struct GenerationSizes(long Gen0, long Gen1, long Gen2, long LargeObjects, long PinnedObjects)

@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using HeapLens.Timelines;
 
-namespace HeapLens.Monitoring;
+namespace HeapLens.Formats.GcTimeline;
 
 /// <summary>
 /// Reads a GC timeline file back, one line at a time. Anything that is not one (an empty file,
