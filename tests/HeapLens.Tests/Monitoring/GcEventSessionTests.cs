@@ -5,6 +5,7 @@ using Xunit;
 namespace HeapLens.Tests.Monitoring;
 
 /// <summary>The GC event session on a real process, with the GC most services run: concurrent.</summary>
+[Collection(TimingSensitiveCollection.Name)]
 public class GcEventSessionTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace HeapLens.Tests.Monitoring;
 /// The monitor on real processes with a known memory shape. The three runs share one minute (they
 /// run side by side) to keep CI short.
 /// </summary>
+[Collection(TimingSensitiveCollection.Name)]
 public sealed class MonitorVerdictTests(ITestOutputHelper output) : IDisposable
 {
     private const double Mb = 1024 * 1024;
