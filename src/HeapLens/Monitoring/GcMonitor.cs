@@ -19,9 +19,14 @@ public sealed class GcMonitor
     public const string TimelineFileName = "timeline" + GcTimelineFormat.Extension;
     public const string CaptureLogFileName = "captures.jsonl";
 
-    // After Stop, the runtime flushes the session and closes the stream; a wedged target must not
-    // keep the monitor from giving its summary.
+    // Every wait on the target has a deadline: a stopped (SIGSTOP) or hung target answers nothing,
+    // and the monitor must still end on time with its summary.
+    // A live target answers a stop request at once; one that does not is abandoned.
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
+    // After a stop, the runtime flushes the session and closes the stream.
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
+    // A dying target cuts its stream a moment before it is gone.
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(5);
 
     private readonly DotNetProcess _target;
     private readonly MonitorOptions _options;
@@ -44,7 +49,8 @@ public sealed class GcMonitor
     /// <summary>Runs until the duration ends, the target exits or <paramref name="cancellationToken"/> fires.</summary>
     public async Task<MonitorSummary> RunAsync(CancellationToken cancellationToken)
     {
-        using var session = GcEventSession.Start(_target.Id);
+        using var session = await GcEventSession.StartAsync(_target.Id, GcEventSession.DefaultStartTimeout, cancellationToken)
+            .ConfigureAwait(false);
         // Only once attached: a failed attach leaves no empty directory behind.
         Directory.CreateDirectory(_options.OutputDirectory);
         var header = new GcTimelineHeader(_target.Id, _target.Name, session.StartTimeUtc);
@@ -62,15 +68,23 @@ public sealed class GcMonitor
         }), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         var endReason = await WatchAsync(reading, actions, budget, log, cancellationToken).ConfigureAwait(false);
+        double watchedSeconds = _clock.Elapsed.TotalSeconds;
 
-        session.Stop();
-        await Task.WhenAny(reading, Task.Delay(DrainTimeout, CancellationToken.None)).ConfigureAwait(false);
+        if (await session.StopAsync(StopTimeout).ConfigureAwait(false))
+            await Task.WhenAny(reading, Task.Delay(DrainTimeout, CancellationToken.None)).ConfigureAwait(false);
+        // The GCs recorded so far are a complete timeline, whatever happens next.
+        recorder.Complete();
         if (reading.IsFaulted)
             throw new HeapLensException($"reading GC events from process {_target.Id} failed: {reading.Exception!.InnerException?.Message}");
-        recorder.Complete();
+        if (endReason == MonitorEndReason.TargetExited && session.BrokenBy is { } broken
+            && !await TargetLiveness.WaitForEndAsync(_target.Id, ExitTimeout).ConfigureAwait(false))
+        {
+            // A stream cut while the process lives on is not an exit: say so rather than summarise.
+            throw new HeapLensException($"the GC event stream of process {_target.Id} broke while it still runs: {broken}");
+        }
 
         var status = Status();
-        return new MonitorSummary(_target.Id, _target.Name, endReason, _clock.Elapsed.TotalSeconds, status.Gcs, status.FullGcs,
+        return new MonitorSummary(_target.Id, _target.Name, endReason, watchedSeconds, status.Gcs, status.FullGcs,
             _baselineFloor, status.Trend, _history, recorder.Path, File.Exists(log.Path) ? log.Path : null, _captures.ToList(),
             session.EventsLost);
     }
@@ -79,6 +93,11 @@ public sealed class GcMonitor
         CaptureLog log, CancellationToken cancellationToken)
     {
         var deadline = _options.Duration is TimeSpan duration ? _clock.Elapsed + duration : (TimeSpan?)null;
+        // A capture still running when the duration ends (a heap walk of a stopped target) is
+        // cancelled, and abandoned if it does not listen: the run ends on time.
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (deadline is TimeSpan last)
+            run.CancelAfter(last - _clock.Elapsed);
         _progress?.Report(Status());
         while (true)
         {
@@ -100,7 +119,7 @@ public sealed class GcMonitor
             {
                 if (!budget.TryTake(firing.Kind, _clock.Elapsed.TotalSeconds))
                     continue;
-                await CaptureAsync(firing, actions, log, cancellationToken).ConfigureAwait(false);
+                await CaptureAsync(firing, actions, log, run.Token, cancellationToken).ConfigureAwait(false);
             }
             _progress?.Report(status with { Captures = _captures.ToList() });
             if (deadline is TimeSpan due && _clock.Elapsed >= due)
@@ -108,7 +127,8 @@ public sealed class GcMonitor
         }
     }
 
-    private async Task CaptureAsync(TriggerFiring firing, List<ICaptureAction> actions, CaptureLog log, CancellationToken cancellationToken)
+    private async Task CaptureAsync(TriggerFiring firing, List<ICaptureAction> actions, CaptureLog log, CancellationToken run,
+        CancellationToken cancellationToken)
     {
         var now = DateTime.UtcNow;
         string stem = UniqueStem(Path.Combine(_options.OutputDirectory, $"{now:yyyyMMdd-HHmmss}-{firing.Name}"));
@@ -124,11 +144,11 @@ public sealed class GcMonitor
             string? error = null;
             try
             {
-                path = await action.CaptureAsync(_target.Id, stem, cancellationToken).ConfigureAwait(false);
+                path = await action.CaptureAsync(_target.Id, stem, run).WaitAsync(run).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (run.IsCancellationRequested)
             {
-                error = "cancelled";
+                error = cancellationToken.IsCancellationRequested ? "cancelled" : "the run's duration ended before the capture did";
             }
             catch (Exception e) when (e is HeapLensException or IOException or UnauthorizedAccessException)
             {

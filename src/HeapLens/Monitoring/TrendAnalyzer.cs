@@ -78,10 +78,12 @@ public static class TrendAnalyzer
         }
 
         // Otherwise the lower envelope: a gen0 GC leaves garbage in the older generations, but the
-        // lowest heap-after in a window comes closest to what is alive.
+        // lowest heap-after in a window comes closest to what is alive. It is the settled heap,
+        // which leaves out what no GC has looked at since it was promoted or allocated: garbage
+        // waiting for a rare gen1 or full GC would otherwise climb like a leak.
         var afterEachBucket = watched
-            .Where(b => b.MinAfterSeconds >= from)
-            .Select(b => new FloorPoint(b.MinAfterSeconds, b.MinAfter));
+            .Where(b => b.MinSettledSeconds >= from)
+            .Select(b => new FloorPoint(b.MinSettledSeconds, b.MinSettled));
         return (FloorSource.LowerEnvelope, LowestPerWindow(afterEachBucket, from, span, Math.Max(1, options.EnvelopeWindows)));
     }
 

@@ -9,7 +9,7 @@ public enum FloorSource
     None,
     /// <summary>Heap after full (gen2) GCs: each one a true count of what is alive.</summary>
     FullGcs,
-    /// <summary>The lowest heap-after in each time window, when full GCs are too rare.</summary>
+    /// <summary>The lowest settled heap-after (<see cref="SettledHeap"/>) in each time window, when full GCs are too rare.</summary>
     LowerEnvelope,
 }
 

@@ -2,7 +2,8 @@ namespace HeapLens.Timelines;
 
 /// <summary>
 /// The GCs of one stretch of time, boiled down to what the trend analysis and the chart need:
-/// the highest heap before a GC, the lowest heap after one, and the lowest after a full GC.
+/// the highest heap before a GC, the lowest heap after one, the lowest settled heap after one
+/// (see <see cref="SettledHeap"/>), and the lowest after a full GC.
 /// </summary>
 public sealed class GcBucket
 {
@@ -14,17 +15,20 @@ public sealed class GcBucket
     public long MinAfter { get; private set; } = long.MaxValue;
     public double MinAfterSeconds { get; private set; }
     public long MaxAfter { get; private set; }
+    /// <summary>The lowest heap after a GC counting only what a collection vouched for: the floor's measure.</summary>
+    public long MinSettled { get; private set; } = long.MaxValue;
+    public double MinSettledSeconds { get; private set; }
     public long MinFullAfter { get; private set; } = long.MaxValue;
     public double MinFullAfterSeconds { get; private set; }
 
-    internal static GcBucket Of(GcEvent gc)
+    internal static GcBucket Of(GcEvent gc, long settled)
     {
         var bucket = new GcBucket { StartSeconds = gc.Seconds };
-        bucket.Add(gc);
+        bucket.Add(gc, settled);
         return bucket;
     }
 
-    internal void Add(GcEvent gc)
+    internal void Add(GcEvent gc, long settled)
     {
         EndSeconds = Math.Max(EndSeconds, gc.Seconds);
         Count++;
@@ -34,6 +38,11 @@ public sealed class GcBucket
         {
             MinAfter = gc.HeapAfter;
             MinAfterSeconds = gc.Seconds;
+        }
+        if (settled < MinSettled)
+        {
+            MinSettled = settled;
+            MinSettledSeconds = gc.Seconds;
         }
         if (gc.IsFull)
         {
@@ -57,6 +66,11 @@ public sealed class GcBucket
         {
             MinAfter = later.MinAfter;
             MinAfterSeconds = later.MinAfterSeconds;
+        }
+        if (later.MinSettled < MinSettled)
+        {
+            MinSettled = later.MinSettled;
+            MinSettledSeconds = later.MinSettledSeconds;
         }
         if (later.MinFullAfter < MinFullAfter)
         {

@@ -10,6 +10,7 @@ namespace HeapLens.Timelines;
 public sealed class GcHistory
 {
     private readonly List<GcBucket> _buckets = [];
+    private readonly SettledHeap _settled = new();
     private readonly int _capacity;
     private double _bucketSeconds;
 
@@ -33,10 +34,11 @@ public sealed class GcHistory
         if (gc.IsFull)
             FullCount++;
         Last = gc;
+        long settled = _settled.After(gc);
         if (_buckets.Count > 0 && SlotOf(gc.Seconds) <= SlotOf(_buckets[^1].StartSeconds))
-            _buckets[^1].Add(gc);
+            _buckets[^1].Add(gc, settled);
         else
-            _buckets.Add(GcBucket.Of(gc));
+            _buckets.Add(GcBucket.Of(gc, settled));
         while (_buckets.Count > _capacity)
             Coarsen();
     }

@@ -6,6 +6,7 @@ using HeapLens.Timelines;
 namespace HeapLens.Tests.Monitoring;
 
 /// <summary>The GC event session on a real process, with the GC most services run: concurrent.</summary>
+[Collection(TimingSensitiveCollection.Name)]
 public class GcEventSessionTests
 {
     [Fact]
@@ -16,11 +17,11 @@ public class GcEventSessionTests
         using var target = await GcTargetProcess.StartAsync(
             new Dictionary<string, string> { ["DOTNET_gcConcurrent"] = "1" }, "leak", "--leak-mbps", "8");
         var gcs = new List<GcEvent>();
-        using (var session = GcEventSession.Start(target.Id))
+        using (var session = await GcEventSession.StartAsync(target.Id, GcEventSession.DefaultStartTimeout, CancellationToken.None))
         {
             var reading = Task.Run(() => session.Process(gc => { lock (gcs) gcs.Add(gc); }));
             await Task.Delay(TimeSpan.FromSeconds(12));
-            session.Stop();
+            Assert.True(await session.StopAsync(TimeSpan.FromSeconds(30)));
             await reading.WaitAsync(TimeSpan.FromSeconds(30));
             Assert.Equal(0, session.EventsLost);
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace HeapLens.Tests.Monitoring;
 
@@ -71,6 +72,36 @@ internal sealed class GcTargetProcess : IDisposable
     }
 
     public async Task WaitForExitAsync(TimeSpan timeout) => await _process.WaitForExitAsync().WaitAsync(timeout);
+
+    /// <summary>"tick" lines seen so far: the target is running while this grows.</summary>
+    public int Ticks
+    {
+        get
+        {
+            lock (_ticks)
+                return _ticks.Count;
+        }
+    }
+
+    public const int SigKill = 9, SigTerm = 15, SigCont = 18, SigStop = 19;
+
+    /// <summary>Sends a signal (Linux numbers: see the constants).</summary>
+    public void Signal(int signal)
+    {
+        if (kill(_process.Id, signal) != 0)
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>
+    /// Sockets the target holds open: its diagnostics listener, plus one per EventPipe session it
+    /// streams to (or request it has accepted). Back to the count before a session means it ended.
+    /// </summary>
+    public int OpenSockets() =>
+        Directory.GetFiles($"/proc/{_process.Id}/fd").Count(fd =>
+            new FileInfo(fd).LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 
     public void Dispose()
     {

@@ -66,7 +66,10 @@ public sealed class GcTimelineFormatTests : IDisposable
         string path = Path.Combine(_directory, "binary.jsonl");
         File.WriteAllBytes(path, [0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0xc3, 0x28, 0x0a]);
         var e = Assert.Throws<HeapLensException>(() => GcTimelineReader.Open(path).Dispose());
-        Assert.Contains("not", e.Message);
+        // It names the file and says what it is not (the gzip magic and invalid UTF-8 are on line 1).
+        Assert.StartsWith($"{path}: line 1 ", e.Message);
+        Assert.EndsWith("not a HeapLens GC timeline", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
     }
 
     [Fact]

@@ -29,8 +29,10 @@ public sealed class MonitorCliTests : IDisposable
         Assert.False(root.GetProperty("leak").GetBoolean());
         long gcs = root.GetProperty("gcs").GetInt64();
         Assert.True(gcs > 0);
-        Assert.True(root.TryGetProperty("floorSlopeBytesPerSecond", out _));
-        Assert.True(root.TryGetProperty("pattern", out _));
+        // 8 s is inside the 10 s warm-up: no verdict yet, and the summary says so.
+        Assert.Equal("unknown", root.GetProperty("pattern").GetString());
+        Assert.Equal(0, root.GetProperty("floorSlopeBytesPerSecond").GetDouble());
+        Assert.StartsWith("warming up: 0 s of 20 s watched", root.GetProperty("trend").GetProperty("reason").GetString());
         // The threshold held at once; a one-hour cooldown allows exactly one capture.
         var capture = Assert.Single(root.GetProperty("captures").EnumerateArray());
         Assert.Equal("threshold", capture.GetProperty("trigger").GetString());
@@ -47,6 +49,7 @@ public sealed class MonitorCliTests : IDisposable
         using var offline = JsonDocument.Parse(trend.StandardOutput);
         Assert.Equal(gcs, offline.RootElement.GetProperty("gcs").GetInt64());
         Assert.Equal(target.Id, offline.RootElement.GetProperty("processId").GetInt32());
+        AssertSameTrend(root, offline.RootElement);
         Assert.True(File.Exists(Path.Combine(_directory, "offline.svg")));
     }
 
@@ -71,6 +74,35 @@ public sealed class MonitorCliTests : IDisposable
         Assert.Equal(target.Id, metadata.RootElement.GetProperty("metadata").GetProperty("processId").GetInt32());
         var top = await HeapLensCli.RunAsync(Timeout, "top", profile, "--format", "json");
         Assert.True(top.ExitCode == 0, top.StandardError);
+        // The target allocates 40 MB/s of 2 KB arrays from its main loop, and little else: over the
+        // 10 s window that is about 400 MB, nearly all of it byte arrays (the profile's leaf frame
+        // is the allocated type).
+        using var report = JsonDocument.Parse(top.StandardOutput);
+        long total = report.RootElement.GetProperty("total").GetInt64();
+        Assert.True(total >= 100L * 1024 * 1024, $"{total} bytes in a 10 s profile of 40 MB/s");
+        var first = report.RootElement.GetProperty("functions").EnumerateArray().First();
+        Assert.Equal("System.Byte[]", first.GetProperty("name").GetString());
+        Assert.True(first.GetProperty("flat").GetInt64() >= 0.9 * total, top.StandardOutput);
+    }
+
+    /// <summary>
+    /// The offline `trend` of a recorded timeline says what the live run said: the same verdict from
+    /// the same floor. Times differ only by the timeline's rounding (4 decimals).
+    /// </summary>
+    private static void AssertSameTrend(JsonElement live, JsonElement offline)
+    {
+        foreach (string field in new[] { "leak", "pattern", "floorSlopeBytesPerSecond", "gcs", "fullGcs", "processId", "processName" })
+            Assert.Equal(live.GetProperty(field).GetRawText(), offline.GetProperty(field).GetRawText());
+        var (liveTrend, offlineTrend) = (live.GetProperty("trend"), offline.GetProperty("trend"));
+        var names = liveTrend.EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Equal(names, offlineTrend.EnumerateObject().Select(p => p.Name));
+        foreach (string name in names)
+        {
+            if (name == "analysedToSeconds")
+                Assert.Equal(liveTrend.GetProperty(name).GetDouble(), offlineTrend.GetProperty(name).GetDouble(), 0.001);
+            else
+                Assert.Equal(liveTrend.GetProperty(name).GetRawText(), offlineTrend.GetProperty(name).GetRawText());
+        }
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using HeapLens.Monitoring;
 using Xunit;
 using Xunit.Abstractions;
 using HeapLens.Formats.GcTimeline;
+using HeapLens.Timelines;
 
 namespace HeapLens.Tests.Monitoring;
 
@@ -10,6 +11,7 @@ namespace HeapLens.Tests.Monitoring;
 /// The monitor on real processes with a known memory shape. The three runs share one minute (they
 /// run side by side) to keep CI short.
 /// </summary>
+[Collection(TimingSensitiveCollection.Name)]
 public sealed class MonitorVerdictTests(ITestOutputHelper output) : IDisposable
 {
     private const double Mb = 1024 * 1024;
@@ -85,6 +87,7 @@ public sealed class MonitorVerdictTests(ITestOutputHelper output) : IDisposable
                 Assert.Equal(MonitorEndReason.Duration, run.Summary.EndReason);
                 Assert.Equal(0, run.Summary.EventsLost);
                 AssertCapturesOnDisk(run);
+                AssertTimelineSaysTheSame(run.Summary);
             }
             AssertOncePerCooldown(leak.Summary.Captures, "leak-trend", 20);
             AssertOncePerCooldown(flat.Summary.Captures, "threshold", 25);
@@ -104,6 +107,27 @@ public sealed class MonitorVerdictTests(ITestOutputHelper output) : IDisposable
         var times = captures.Where(c => c.Trigger == trigger).Select(c => c.Seconds).ToList();
         for (int i = 1; i < times.Count; i++)
             Assert.True(times[i] - times[i - 1] >= cooldownSeconds, $"{trigger} fired {times[i] - times[i - 1]:0.0} s after the previous capture");
+    }
+
+    /// <summary>
+    /// The recorded timeline, analysed offline as `trend` does, gives the live verdict from the same
+    /// floor; only the timeline's rounding of times (4 decimals) may move a point a hair.
+    /// </summary>
+    private static void AssertTimelineSaysTheSame(MonitorSummary summary)
+    {
+        var history = new GcHistory();
+        using (var reader = GcTimelineReader.Open(summary.TimelinePath))
+        {
+            foreach (var gc in reader.ReadAll())
+                history.Add(gc);
+        }
+        var offline = TrendAnalyzer.Analyze(history);
+        var live = summary.Trend;
+        Assert.Equal(live.Pattern, offline.Pattern);
+        Assert.Equal(live.Source, offline.Source);
+        Assert.Equal(live.FloorPoints.Count, offline.FloorPoints.Count);
+        Assert.Equal(live.FloorBytes, offline.FloorBytes, tolerance: 0.01 * live.FloorBytes);
+        Assert.Equal(live.SlopeBytesPerSecond, offline.SlopeBytesPerSecond, tolerance: 0.01 * Math.Abs(live.SlopeBytesPerSecond) + 1);
     }
 
     private static void AssertCapturesOnDisk(Run run)
