@@ -49,18 +49,22 @@ internal static class AllocsCommand
                     throw new HeapLensException("give either --from or a process (-p/-n), not both");
                 return Import(trace, result.GetValue(output) ?? DefaultOutputFor(trace), result.GetValue(format));
             }
+            string? outputPath = result.GetValue(output);
+            if (outputPath is not null)
+                OutputDirectory.EnsureWritable(outputPath); // before the target pays for a session
             string durationText = result.GetValue(duration)!;
             if (!DurationParser.TryParse(durationText, out var length))
                 throw new HeapLensException($"--duration: '{durationText}' is not a duration (try 30s, 2m, 500ms)");
             var target = process.Resolve(result);
             using var ctrlC = new StopOnCtrlC();
-            return RecordAsync(target, length, result.GetValue(output), result.GetValue(format), ctrlC.Token).GetAwaiter().GetResult();
+            return RecordAsync(target, length, outputPath, result.GetValue(format), ctrlC.Token).GetAwaiter().GetResult();
         }));
         return command;
     }
 
     private static int Import(string tracePath, string outputPath, OutputFormat format)
     {
+        OutputDirectory.EnsureWritable(outputPath);
         var conversion = WithStatus("reading " + Path.GetFileName(tracePath), status =>
             AllocationTraceConverter.Convert(tracePath, new Progress<string>(step => status(step))));
         PprofFile.Save(conversion.Profile, outputPath);
@@ -72,9 +76,7 @@ internal static class AllocsCommand
         CancellationToken stop)
     {
         string outputPath = Path.GetFullPath(output ?? $"allocs-{target.Name}-{target.Id}-{DateTime.Now:yyyyMMdd-HHmmss}.pb.gz");
-        string directory = Path.GetDirectoryName(outputPath)!;
-        if (!Directory.Exists(directory))
-            throw new HeapLensException($"cannot write {output}: directory {directory} does not exist");
+        string directory = OutputDirectory.EnsureWritable(outputPath);
         // The raw trace goes next to the profile: it can be large, and the user chose that disk.
         string tracePath = Path.Combine(directory, $".{Path.GetFileName(outputPath)}.{Environment.ProcessId}.nettrace");
         try
