@@ -21,8 +21,8 @@ public static class AtomicFile
         if (path == "-")
             throw new HeapLensException("this output cannot be written to stdout ('-'); give a file name");
         string fullPath = Path.GetFullPath(path);
-        if (File.ResolveLinkTarget(fullPath, returnFinalTarget: true) is { } target)
-            fullPath = target.FullName;
+        if (new FileInfo(fullPath).LinkTarget is not null)
+            fullPath = FinalTargetOf(fullPath);
         switch (FileKinds.Of(fullPath))
         {
             case FileKind.Missing:
@@ -38,6 +38,18 @@ public static class AtomicFile
         if (!Directory.Exists(directory))
             throw new HeapLensException($"cannot write {path}: directory {directory} does not exist");
         return fullPath;
+    }
+
+    private static string FinalTargetOf(string link)
+    {
+        try
+        {
+            return File.ResolveLinkTarget(link, returnFinalTarget: true)?.FullName ?? link;
+        }
+        catch (IOException)
+        {
+            return link; // a dangling or looping link: what the link names is what gets written
+        }
     }
 
     /// <summary>Writes the file through <paramref name="write"/> and moves it into place only when it is complete and on disk.</summary>

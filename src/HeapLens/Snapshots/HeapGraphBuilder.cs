@@ -77,6 +77,9 @@ public sealed class HeapGraphBuilder : IDisposable
 
     public void SetTypeName(ulong runtimeTypeId, string name) => _typeNames[TypeIndexOf(runtimeTypeId)] = name;
 
+    /// <summary>Types that objects have but no type event named: the walk's type events went elsewhere.</summary>
+    public int UnnamedTypeCount => _typeNames.Count(name => name is null);
+
     public bool HasTypeName(ulong runtimeTypeId) =>
         _typeByRuntimeId.TryGetValue(runtimeTypeId, out int index) && _typeNames[index] is not null;
 
