@@ -1,5 +1,4 @@
 using System.Diagnostics.Tracing;
-using System.Text.Json;
 using HeapLens.Analysis;
 using HeapLens.Collection;
 using HeapLens.Tests.Infrastructure;
@@ -33,7 +32,7 @@ public class ConcurrentSnapshotTests
         {
             if (result.ExitCode == 0)
             {
-                Assert.Equal(Items, ItemCount(file));
+                Assert.Equal(Items, SnapshotFile.ItemCount(file));
             }
             else
             {
@@ -85,15 +84,6 @@ public class ConcurrentSnapshotTests
             Assert.Equal(Items * 32L, items.ShallowBytes);
             Assert.DoesNotContain(snapshot.TypeNames, name => name.StartsWith("<unknown type", StringComparison.Ordinal));
         }
-    }
-
-    private static long ItemCount(string file)
-    {
-        var top = HeapLensCli.Run("top", file, "-n", "100", "--format", "json");
-        Assert.True(top.ExitCode == 0, top.StandardError);
-        using var json = JsonDocument.Parse(top.StandardOutput);
-        return json.RootElement.GetProperty("types").EnumerateArray()
-            .Single(t => t.GetProperty("type").GetString() == "Fixture.Item").GetProperty("count").GetInt64();
     }
 
     /// <summary>A heap-walk session of the kind dotnet-gcdump opens, read and thrown away until disposed.</summary>
