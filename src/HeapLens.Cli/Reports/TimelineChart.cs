@@ -23,12 +23,8 @@ internal static class TimelineChart
     private const string FloorColor = "#2ca02c";
 
     /// <summary>Writes the chart to <paramref name="path"/> through a temporary file.</summary>
-    public static void Write(string path, GcHistory history, TrendResult trend, string title)
-    {
-        string temporary = path + ".tmp";
-        File.WriteAllText(temporary, Render(history, trend, title), new UTF8Encoding(false));
-        File.Move(temporary, path, overwrite: true);
-    }
+    public static void Write(string path, GcHistory history, TrendResult trend, string title) =>
+        HeapLens.Formats.AtomicFile.Write(path, file => file.Write(new UTF8Encoding(false).GetBytes(Render(history, trend, title))));
 
     public static string Render(GcHistory history, TrendResult trend, string title)
     {
