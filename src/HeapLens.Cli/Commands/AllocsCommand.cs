@@ -40,29 +40,37 @@ internal static class AllocsCommand
         foreach (Option option in new Option[] { duration, output, from, format })
             command.Options.Add(option);
 
-        // A synchronous action with its own Ctrl+C handling: Ctrl+C must end the capture, not the process,
-        // and converting the trace afterwards can take longer than System.CommandLine's grace period.
-        command.SetAction(result => CommandRunner.Run(() =>
+        // A synchronous action with its own signal handling: SIGINT, SIGTERM and SIGHUP must end the
+        // capture, not the process, and converting the trace afterwards can take longer than
+        // System.CommandLine's grace period.
+        command.SetAction(result =>
         {
-            string? trace = result.GetValue(from);
-            if (trace is not null)
+            using var signals = new StopOnSignal();
+            return CommandRunner.Run(() =>
             {
-                if (result.GetValue(process.ProcessId) is not null || result.GetValue(process.Name) is not null)
-                    throw new HeapLensException("give either --from or a process (-p/-n), not both");
-                return Import(trace, result.GetValue(output) ?? DefaultOutputFor(trace), result.GetValue(format));
-            }
-            string durationText = result.GetValue(duration)!;
-            if (!DurationParser.TryParse(durationText, out var length))
-                throw new HeapLensException($"--duration: '{durationText}' is not a duration (try 30s, 2m, 500ms)");
-            var target = process.Resolve(result);
-            using var ctrlC = new StopOnCtrlC();
-            return RecordAsync(target, length, result.GetValue(output), result.GetValue(format), ctrlC.Token).GetAwaiter().GetResult();
-        }));
+                string? trace = result.GetValue(from);
+                if (trace is not null)
+                {
+                    if (result.GetValue(process.ProcessId) is not null || result.GetValue(process.Name) is not null)
+                        throw new HeapLensException("give either --from or a process (-p/-n), not both");
+                    return Import(trace, result.GetValue(output) ?? DefaultOutputFor(trace), result.GetValue(format));
+                }
+                string? outputPath = result.GetValue(output);
+                if (outputPath is not null)
+                    OutputDirectory.EnsureWritable(outputPath); // before the target pays for a session
+                string durationText = result.GetValue(duration)!;
+                if (!DurationParser.TryParse(durationText, out var length))
+                    throw new HeapLensException($"--duration: '{durationText}' is not a duration (try 30s, 2m, 500ms)");
+                var target = process.Resolve(result);
+                return RecordAsync(target, length, outputPath, result.GetValue(format), signals.Token).GetAwaiter().GetResult();
+            }, signals);
+        });
         return command;
     }
 
     private static int Import(string tracePath, string outputPath, OutputFormat format)
     {
+        OutputDirectory.EnsureWritable(outputPath);
         var conversion = WithStatus("reading " + Path.GetFileName(tracePath), status =>
             AllocationTraceConverter.Convert(tracePath, new Progress<string>(step => status(step))));
         PprofFile.Save(conversion.Profile, outputPath);
@@ -74,25 +82,17 @@ internal static class AllocsCommand
         CancellationToken stop)
     {
         string outputPath = Path.GetFullPath(output ?? $"allocs-{target.Name}-{target.Id}-{DateTime.Now:yyyyMMdd-HHmmss}.pb.gz");
-        string directory = Path.GetDirectoryName(outputPath)!;
-        if (!Directory.Exists(directory))
-            throw new HeapLensException($"cannot write {output}: directory {directory} does not exist");
-        // The raw trace goes next to the profile: it can be large, and the user chose that disk.
-        string tracePath = Path.Combine(directory, $".{Path.GetFileName(outputPath)}.{Environment.ProcessId}.nettrace");
-        try
-        {
-            int? major = ProcessLocator.RuntimeMajorVersionOf(target.Id);
-            var recording = await RecordWithProgressAsync(target, tracePath, duration, major, stop).ConfigureAwait(false);
-            var conversion = WithStatus("resolving stacks", status =>
-                AllocationTraceConverter.Convert(tracePath, new Progress<string>(step => status(step))));
-            PprofFile.Save(conversion.Profile, outputPath);
-            Report(conversion, outputPath, recording.TargetExited, format);
-            return 0;
-        }
-        finally
-        {
-            File.Delete(tracePath);
-        }
+        string directory = OutputDirectory.EnsureWritable(outputPath);
+        // The raw trace goes next to the profile: it can be large, and the user chose that disk. It has
+        // no name there, so that not even a killed heaplens leaves it behind.
+        using var trace = new UnnamedTemporaryFile(directory, $".{Path.GetFileName(outputPath)}.{Environment.ProcessId}.nettrace");
+        int? major = ProcessLocator.RuntimeMajorVersionOf(target.Id);
+        var recording = await RecordWithProgressAsync(target, trace.Path, duration, major, stop).ConfigureAwait(false);
+        var conversion = WithStatus("resolving stacks", status =>
+            AllocationTraceConverter.Convert(trace.Path, new Progress<string>(step => status(step))));
+        PprofFile.Save(conversion.Profile, outputPath);
+        Report(conversion, outputPath, recording.TargetExited, format);
+        return 0;
     }
 
     private static async Task<AllocationRecording> RecordWithProgressAsync(DotNetProcess target, string tracePath,

@@ -22,7 +22,7 @@ internal static class SnapshotCommand
         };
         var timeout = new Option<int>("--timeout")
         {
-            Description = "Seconds the GC and heap walk may take before the capture is abandoned.",
+            Description = "Seconds the target may take to answer, run the GC and walk its heap before the capture is abandoned (1 to 86400).",
             DefaultValueFactory = _ => 300,
         };
         var thenDiff = new Option<string?>("--then-diff")
@@ -35,25 +35,36 @@ internal static class SnapshotCommand
         command.Options.Add(output);
         command.Options.Add(timeout);
         command.Options.Add(thenDiff);
-        command.SetAction((result, cancel) => CommandRunner.RunAsync(async token =>
+        // A synchronous action with its own signal handling: SIGINT, SIGTERM and SIGHUP all stop the
+        // session and end the command the same clean way, whenever they arrive.
+        command.SetAction(result =>
         {
-            var target = process.Resolve(result);
-            string path = result.GetValue(output) ?? DefaultFileName(target.Id);
-            string? basePath = result.GetValue(thenDiff);
-            // Read the base first: a wrong base file must not cost the target a pause.
-            var before = basePath is null ? null : SnapshotLoader.LoadAnalyzed(basePath);
-            var clock = Stopwatch.StartNew();
-            var snapshot = await CaptureToFileAsync(target, path, TimeSpan.FromSeconds(result.GetValue(timeout)), token);
-            Console.Out.WriteLine(Summary(path, snapshot, clock.Elapsed));
-            if (before is not null)
+            using var signals = new StopOnSignal();
+            return CommandRunner.Run(() =>
             {
-                Console.Out.WriteLine();
-                DiffView.Write(DiffReport.ByRetainer(before, AnalyzedSnapshot.Analyze(snapshot), rows: 10), Terminal.Out);
-            }
-            return 0;
-        }, cancel));
+                int seconds = result.GetValue(timeout);
+                if (seconds is < 1 or > MaximumTimeoutSeconds)
+                    throw new HeapLensException($"--timeout: {seconds} is not a number of seconds from 1 to {MaximumTimeoutSeconds}");
+                var target = process.Resolve(result);
+                string path = result.GetValue(output) ?? DefaultFileName(target.Id);
+                string? basePath = result.GetValue(thenDiff);
+                // Read the base first: a wrong base file must not cost the target a pause.
+                var before = basePath is null ? null : SnapshotLoader.LoadAnalyzed(basePath);
+                var clock = Stopwatch.StartNew();
+                var snapshot = CaptureToFileAsync(target, path, TimeSpan.FromSeconds(seconds), signals.Token).GetAwaiter().GetResult();
+                Console.Out.WriteLine(Summary(path, snapshot, clock.Elapsed));
+                if (before is not null)
+                {
+                    Console.Out.WriteLine();
+                    DiffView.Write(DiffReport.ByRetainer(before, AnalyzedSnapshot.Analyze(snapshot), rows: 10), Terminal.Out);
+                }
+                return 0;
+            }, signals);
+        });
         return command;
     }
+
+    private const int MaximumTimeoutSeconds = 86_400;
 
     public static string DefaultFileName(int pid) => $"{DateTime.Now:yyyyMMdd_HHmmss}_{pid}.heapsnap";
 
@@ -63,6 +74,7 @@ internal static class SnapshotCommand
         string directory = OutputDirectory.EnsureWritable(path);
         var options = new HeapCaptureOptions { Timeout = timeout, TempDirectory = directory };
         var snapshot = await CaptureStatus.RunAsync(progress => HeapSnapshotCollector.CaptureAsync(target, options, progress, token));
+        token.ThrowIfCancellationRequested(); // a signal during the capture's last step still writes nothing
         HeapSnapFile.Write(snapshot, path);
         return snapshot;
     }

@@ -24,11 +24,19 @@ internal static class CommandRunner
         }
     }
 
-    public static int Run(Func<int> body)
+    public static int Run(Func<int> body) => Run(body, null);
+
+    /// <summary>Runs a capture: a signal that cancels it gives "cancelled by ..." and 128 + the signal's number.</summary>
+    public static int Run(Func<int> body, StopOnSignal? signals)
     {
         try
         {
             return body();
+        }
+        catch (OperationCanceledException) when (signals?.Received is not null)
+        {
+            WriteError($"cancelled by {signals.SignalName}; nothing written");
+            return signals.ExitCode;
         }
         catch (Exception e)
         {

@@ -34,13 +34,9 @@ internal static class TimelineChart
 
     private static string Title(string processName, int processId) => $"GC timeline of {processName} (pid {processId})";
 
-    // Through a temporary file, so that a chart is whole or absent.
-    private static void Write(string path, IReadOnlyList<GcBucketRow> history, FloorTrend trend, string title)
-    {
-        string temporary = path + ".tmp";
-        File.WriteAllText(temporary, Render(history, trend, title), new UTF8Encoding(false));
-        File.Move(temporary, path, overwrite: true);
-    }
+    // Through the one atomic save, so that a chart is whole or absent.
+    private static void Write(string path, IReadOnlyList<GcBucketRow> history, FloorTrend trend, string title) =>
+        HeapLens.Formats.AtomicFile.Write(path, file => file.Write(new UTF8Encoding(false).GetBytes(Render(history, trend, title))));
 
     public static string Render(IReadOnlyList<GcBucketRow> buckets, FloorTrend trend, string title)
     {

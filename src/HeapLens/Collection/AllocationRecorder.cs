@@ -28,27 +28,45 @@ public static class AllocationRecorder
     {
         var client = new DiagnosticsClient(processId);
         EventPipeSession session;
-        try
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop))
         {
-            session = await client.StartEventPipeSessionAsync(
-                new EventPipeSessionConfiguration(Providers(runtimeMajorVersion), CircularBufferMegabytes,
-                    requestRundown: true, requestStackwalk: true),
-                CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is ServerNotAvailableException or ServerErrorException or UnsupportedCommandException
-                                      or IOException or TimeoutException)
-        {
-            throw new HeapLensException($"cannot start an event session in process {processId}: {e.Message}", e);
+            // A stopped target accepts the connection and never answers: the start has a deadline.
+            deadline.CancelAfter(StartDeadline);
+            try
+            {
+                session = await client.StartEventPipeSessionAsync(
+                    new EventPipeSessionConfiguration(Providers(runtimeMajorVersion), CircularBufferMegabytes,
+                        requestRundown: true, requestStackwalk: true),
+                    deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+            {
+                throw TargetState.Of(processId) switch
+                {
+                    TargetStatus.Stopped => new HeapLensException(
+                        $"process {processId} is stopped (SIGSTOP, Ctrl+Z or a debugger) and did not answer; continue it (kill -CONT {processId}) and try again"),
+                    TargetStatus.Exited => new HeapLensException($"process {processId} exited before the capture started"),
+                    _ => new HeapLensException(
+                        $"process {processId} did not answer the request for an event session within {StartDeadline.TotalSeconds:0} s"),
+                };
+            }
+            catch (Exception e) when (e is ServerNotAvailableException or ServerErrorException or UnsupportedCommandException
+                                          or IOException or TimeoutException)
+            {
+                throw new HeapLensException($"cannot start an event session in process {processId}: {e.Message}", e);
+            }
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using (session)
         {
-            await using var file = new FileStream(tracePath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16,
+            // Unbuffered (the copy writes 64 KB chunks): a write error (disk full) shows at the write that met it.
+            await using var file = new FileStream(tracePath, FileMode.Create, FileAccess.Write, FileShare.Read, 0,
                 FileOptions.Asynchronous);
-            var copy = CopyWithProgressAsync(session.EventStream, file, progress);
+            using var writeFailed = new CancellationTokenSource();
+            var copy = CopyWithProgressAsync(session.EventStream, file, progress, writeFailed);
 
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop, writeFailed.Token);
             timeout.CancelAfter(duration);
             bool targetExited = false;
             var finished = await Task.WhenAny(copy, Task.Delay(Timeout.Infinite, timeout.Token)).ConfigureAwait(false);
@@ -56,11 +74,18 @@ public static class AllocationRecorder
                 targetExited = true; // the stream ended by itself: the process went away
             else
                 await StopSessionAsync(session).ConfigureAwait(false);
-            await copy.ConfigureAwait(false);
+            var failure = await copy.ConfigureAwait(false);
+            if (failure is not null)
+                throw new HeapLensException($"could not record the allocation trace: {failure.Message}; the capture was stopped", failure);
             await file.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             return new AllocationRecording(tracePath, file.Length, clock.Elapsed, targetExited);
         }
     }
+
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(15);
+
+    // Rundown names every jitted method at the stop; a large application takes a few seconds.
+    private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// AllocationSampled on .NET 10 and later, GCAllocationTick before. When the version is unknown,
@@ -78,35 +103,67 @@ public static class AllocationRecorder
         return [new EventPipeProvider(RuntimeProvider, EventLevel.Verbose, keywords)];
     }
 
+    /// <summary>
+    /// Stops the session (rundown included); a target that does not acknowledge in time (stopped,
+    /// hung) has its session closed instead, which ends the stream with what has arrived.
+    /// </summary>
     private static async Task StopSessionAsync(EventPipeSession session)
     {
         try
         {
-            await session.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            using var deadline = new CancellationTokenSource(StopDeadline);
+            await session.StopAsync(deadline.Token).WaitAsync(StopDeadline).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ServerNotAvailableException or IOException or EndOfStreamException)
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
+            session.Dispose();
+        }
+        catch (Exception e) when (e is ServerNotAvailableException or ServerErrorException or IOException or EndOfStreamException
+                                      or ObjectDisposedException)
         {
             // The target exited just as we stopped: the stream ends on its own.
         }
     }
 
-    private static async Task CopyWithProgressAsync(Stream source, Stream destination, IProgress<long>? progress)
+    /// <summary>
+    /// Copies the session to the file. A write error (disk full) cancels <paramref name="writeFailed"/>
+    /// so the session is stopped at once, then the rest of the stream is drained unwritten until it
+    /// ends (a session nobody reads would fill the runtime's buffer in the target); it is returned.
+    /// </summary>
+    private static async Task<IOException?> CopyWithProgressAsync(Stream source, Stream destination, IProgress<long>? progress,
+        CancellationTokenSource writeFailed)
     {
         var buffer = new byte[1 << 16];
         long total = 0;
-        try
+        IOException? failure = null;
+        while (true)
         {
             int read;
-            while ((read = await source.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+            try
+            {
+                read = await source.ReadAsync(buffer).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                break; // the connection broke (the target died, or a stop that timed out closed it): keep what arrived
+            }
+            if (read == 0)
+                break;
+            if (failure is not null)
+                continue;
+            try
             {
                 await destination.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
-                total += read;
-                progress?.Report(total);
             }
+            catch (IOException e)
+            {
+                failure = e;
+                await writeFailed.CancelAsync().ConfigureAwait(false);
+                continue;
+            }
+            total += read;
+            progress?.Report(total);
         }
-        catch (IOException)
-        {
-            // The connection broke (the target died): keep what arrived.
-        }
+        return failure;
     }
 }

@@ -31,7 +31,8 @@ public static class AllocationTraceConverter
         if (new FileInfo(tracePath).Length == 0)
             throw new HeapLensException($"{tracePath}: the file is empty");
 
-        string etlxPath = Path.Combine(Path.GetTempPath(), $"heaplens-{Environment.ProcessId}-{Guid.NewGuid():N}.etlx");
+        StaleTemporaryFiles.SweepEtlx();
+        string etlxPath = StaleTemporaryFiles.NewEtlxPath();
         try
         {
             progress?.Report("indexing the trace");

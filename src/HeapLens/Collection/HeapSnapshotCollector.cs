@@ -25,6 +25,9 @@ public static class HeapSnapshotCollector
         IProgress<CaptureProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        if (options.Timeout <= TimeSpan.Zero)
+            throw new HeapLensException("the capture timeout must be positive");
+        using var exclusive = HeapWalkLock.Acquire(target.Id);
         int bufferMegabytes = options.BufferMegabytes ?? BufferFor(target.Id);
         var first = await TryCaptureAsync(target, options, bufferMegabytes, progress, cancellationToken).ConfigureAwait(false);
         if (first.Snapshot is not null)
@@ -67,15 +70,16 @@ public static class HeapSnapshotCollector
     {
         progress?.Report(new CaptureProgress(CaptureStage.Connecting, 0, 0));
         var client = new DiagnosticsClient(target.Id);
-        string tracePath = Path.Combine(options.TempDirectory, $".heaplens-{target.Id}-{Guid.NewGuid():N}.nettrace");
-        EventPipeSession session = StartSession(client, target, bufferMegabytes);
+        EventPipeSession session = await StartSessionAsync(client, target, bufferMegabytes, options.Timeout, cancellationToken)
+            .ConfigureAwait(false);
         using var builder = new HeapGraphBuilder();
         HeapWalkParser? parser = null;
         int eventsLost = 0;
         bool parsedToEnd = false;
         try
         {
-            await using var recording = new SessionRecording(session.EventStream, tracePath);
+            await using var recording = new SessionRecording(session.EventStream, options.TempDirectory,
+                $".heaplens-{target.Id}-{Guid.NewGuid():N}.nettrace");
             using var walkDone = new ManualResetEventSlim();
             EventPipeEventSource? parsing = null;
             Task? parse = null;
@@ -104,28 +108,34 @@ public static class HeapSnapshotCollector
                 progress?.Report(new CaptureProgress(CaptureStage.WaitingForGc, 0, 0));
                 await WaitForWalkAsync(recording, walkDone, builder, parser: () => parser, options.Timeout, progress, cancellationToken)
                     .ConfigureAwait(false);
+                bool streamEndedBeforeStop = recording.Completion.IsCompleted;
                 progress?.Report(new CaptureProgress(CaptureStage.Finishing, recording.BytesWritten, builder.NodeCount));
                 await StopAsync(session).ConfigureAwait(false);
                 await recording.Completion.ConfigureAwait(false);
                 await parse.ConfigureAwait(false);
 
                 if (recording.Failure is { } failure)
-                    throw new HeapLensException($"could not record the heap walk to {options.TempDirectory}: {failure.Message}");
+                    throw new HeapLensException($"could not record the heap walk to {options.TempDirectory}: {failure.Message}; the capture was stopped");
                 cancellationToken.ThrowIfCancellationRequested();
                 if (parser is null || !parser.WalkComplete)
-                {
-                    throw ProcessLocator.IsAlive(target.Id)
-                        ? new HeapLensException($"process {target.Id} did not finish the heap walk within {options.Timeout.TotalSeconds:0} s (use --timeout)")
-                        : new HeapLensException($"process {target.Id} exited during the capture; no snapshot written");
-                }
+                    throw WhyTheWalkDidNotFinish(target, options.Timeout, streamEndedBeforeStop, parser?.ForeignWalkEvents ?? 0);
 
+                // Another session's walk of the same process can leave ours without type names: the
+                // runtime names a type once, and it may have named it to the other session only.
                 string? problem = eventsLost > 0 ? $"{eventsLost} events lost"
+                    : parser.SequenceProblem is { } sequence ? sequence
+                    : builder.UnnamedTypeCount > 0 ? $"{builder.UnnamedTypeCount:N0} types of the walk were never named: another tool (e.g. dotnet-gcdump) "
+                                                     + $"has a heap-walk session open on process {target.Id}, try again when it has finished"
                     : builder.ReceivedEdgeCount != builder.ExpectedEdgeCount
                         ? $"{builder.ReceivedEdgeCount:N0} of {builder.ExpectedEdgeCount:N0} references received"
                     : !parsedToEnd ? "the event stream ended abruptly"
                     : null;
                 if (problem is not null)
-                    return new Attempt(null, problem);
+                {
+                    return new Attempt(null, parser.ForeignWalkEvents > 0 && !problem.Contains("another tool", StringComparison.Ordinal)
+                        ? $"{problem}; another tool (e.g. dotnet-gcdump) was walking the heap of process {target.Id} at the same time, try again when it has finished"
+                        : problem);
+                }
 
                 progress?.Report(new CaptureProgress(CaptureStage.BuildingGraph, recording.BytesWritten, builder.NodeCount));
                 var inspection = TargetInspection.Read(target.Id, builder.StaticSlots, builder.RuntimeTypes);
@@ -163,18 +173,33 @@ public static class HeapSnapshotCollector
         finally
         {
             session.Dispose();
-            TryDelete(tracePath);
         }
     }
 
-    private static EventPipeSession StartSession(DiagnosticsClient client, DotNetProcess target, int bufferMegabytes)
+    /// <summary>
+    /// Starts the session within the deadline: a stopped target accepts the connection on its
+    /// diagnostics socket and then never answers.
+    /// </summary>
+    private static async Task<EventPipeSession> StartSessionAsync(DiagnosticsClient client, DotNetProcess target, int bufferMegabytes,
+        TimeSpan timeout, CancellationToken cancellationToken)
     {
         var providers = new[] { new EventPipeProvider(RuntimeProvider, EventLevel.Verbose, HeapWalkKeywords) };
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         try
         {
             // No rundown and no stacks: the walk needs neither, and stacks would multiply the stream.
-            return client.StartEventPipeSession(new EventPipeSessionConfiguration(
-                providers, bufferMegabytes, requestRundown: false, requestStackwalk: false));
+            return await client.StartEventPipeSessionAsync(new EventPipeSessionConfiguration(
+                providers, bufferMegabytes, requestRundown: false, requestStackwalk: false), deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw TargetState.Of(target.Id) switch
+            {
+                TargetStatus.Stopped => Stopped(target.Id, "did not answer"),
+                TargetStatus.Exited => new HeapLensException($"process {target.Id} exited before the capture started"),
+                _ => new HeapLensException($"process {target.Id} did not answer the request for a diagnostics session within {Seconds(timeout)} (use --timeout)"),
+            };
         }
         catch (Exception e) when (e is ServerNotAvailableException or ServerErrorException or UnsupportedCommandException
                                       or IOException or TimeoutException or UnauthorizedAccessException)
@@ -183,6 +208,32 @@ public static class HeapSnapshotCollector
                 ? new HeapLensException($"could not start a diagnostics session in process {target.Id} ({target.Name}): {e.Message}")
                 : new HeapLensException($"process {target.Id} exited before the capture started");
         }
+    }
+
+    private static HeapLensException Stopped(int pid, string what) =>
+        new($"process {pid} is stopped (SIGSTOP, Ctrl+Z or a debugger) and {what}; continue it (kill -CONT {pid}) and try again");
+
+    private static string Seconds(TimeSpan time) => $"{time.TotalSeconds:0.###} s";
+
+    /// <summary>The walk did not end: say why, as far as the kernel and the stream can tell.</summary>
+    private static HeapLensException WhyTheWalkDidNotFinish(DotNetProcess target, TimeSpan timeout, bool streamEndedBeforeStop,
+        long foreignWalkEvents)
+    {
+        var status = TargetState.Of(target.Id);
+        // A killed target closes its end of the session before the kernel has finished tearing it down.
+        for (int i = 0; i < 40 && streamEndedBeforeStop && status == TargetStatus.Running; i++)
+        {
+            Thread.Sleep(50);
+            status = TargetState.Of(target.Id);
+        }
+        if (status == TargetStatus.Exited)
+            return new HeapLensException($"process {target.Id} exited during the capture; no snapshot written");
+        if (status == TargetStatus.Stopped)
+            return Stopped(target.Id, "did not finish the heap walk");
+        if (streamEndedBeforeStop)
+            return new HeapLensException($"process {target.Id} ended the diagnostics session before the heap walk finished; no snapshot written");
+        string others = foreignWalkEvents > 0 ? "; another tool (e.g. dotnet-gcdump) was walking its heap at the same time" : "";
+        return new HeapLensException($"process {target.Id} did not finish the heap walk within {Seconds(timeout)} (use --timeout){others}");
     }
 
     private static async Task WaitForWalkAsync(
@@ -195,7 +246,7 @@ public static class HeapSnapshotCollector
         CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        while (!walkDone.IsSet && !recording.Completion.IsCompleted && clock.Elapsed < timeout)
+        while (!walkDone.IsSet && !recording.Completion.IsCompleted && !recording.Failed.IsCompleted && clock.Elapsed < timeout)
         {
             cancellationToken.ThrowIfCancellationRequested();
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
@@ -204,30 +255,28 @@ public static class HeapSnapshotCollector
         }
     }
 
+    // Stopping a healthy session is quick (the runtime acknowledges, then flushes the stream).
+    private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Stops the session; a target that does not acknowledge in time (stopped, hung) has its session
+    /// stream closed instead, which ends the recording: nothing waits on the target without a deadline.
+    /// </summary>
     private static async Task StopAsync(EventPipeSession session)
     {
         try
         {
-            await session.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            using var deadline = new CancellationTokenSource(StopDeadline);
+            await session.StopAsync(deadline.Token).WaitAsync(StopDeadline).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
+            session.Dispose();
         }
         catch (Exception e) when (e is ServerNotAvailableException or ServerErrorException or IOException or InvalidOperationException
-                                      or TimeoutException or ObjectDisposedException or EndOfStreamException)
+                                      or ObjectDisposedException or EndOfStreamException)
         {
             // The target is gone or the session already ended; the stream's end tells the rest.
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 }

@@ -8,6 +8,10 @@ namespace HeapLens.Collection;
 /// Turns the runtime's heap-walk events (GCBulkNode, GCBulkEdge, TypeBulkType, root events) into a
 /// <see cref="HeapGraphBuilder"/>, and follows the induced gen2 GC that produces them: its number,
 /// when it ended (the walk is complete) and how long the runtime was suspended for it.
+/// Only the walk of the first full blocking GC whose start this session saw is taken: another
+/// session on the same process (a second heaplens, dotnet-gcdump) makes the runtime walk the heap
+/// again, and those walks reach every session that asked for heap-walk events. Their events, before
+/// or after ours, are counted in <see cref="ForeignWalkEvents"/> and never added to the graph.
 /// </summary>
 internal sealed class HeapWalkParser
 {
@@ -39,6 +43,28 @@ internal sealed class HeapWalkParser
 
     public bool WalkComplete { get; private set; }
 
+    /// <summary>Heap-walk events that arrived outside our GC: another session's walk of the same process.</summary>
+    public long ForeignWalkEvents { get; private set; }
+
+    /// <summary>
+    /// The runtime numbers a walk's GCBulkNode events from 0; a gap or a restart means the nodes are not
+    /// one walk seen whole. Null while they are.
+    /// </summary>
+    public string? SequenceProblem { get; private set; }
+
+    private long _nextNodeEventIndex;
+
+    /// <summary>Inside the GC whose start we saw and whose end we have not seen yet.</summary>
+    private bool InOurWalk => GcNumber >= 0 && !WalkComplete;
+
+    private bool Accept()
+    {
+        if (InOurWalk)
+            return true;
+        ForeignWalkEvents++;
+        return false;
+    }
+
     /// <summary>Suspension to restart of the walking GC; NaN until the runtime has restarted.</summary>
     public double PauseMilliseconds { get; private set; } = double.NaN;
 
@@ -63,6 +89,7 @@ internal sealed class HeapWalkParser
             // A full GC of the application's own that began just before the induced one walked
             // nothing: keep waiting for the GC that does.
             GcNumber = -1;
+            _nextNodeEventIndex = 0;
             return;
         }
         WalkComplete = true;
@@ -83,6 +110,11 @@ internal sealed class HeapWalkParser
 
     private void OnNodes(GCBulkNodeTraceData e)
     {
+        if (!Accept())
+            return;
+        if (e.Index != _nextNodeEventIndex && SequenceProblem is null)
+            SequenceProblem = $"heap-walk node batch {e.Index} arrived where {_nextNodeEventIndex} was expected";
+        _nextNodeEventIndex = e.Index + 1L;
         for (int i = 0; i < e.Count; i++)
         {
             var node = e.Values(i);
@@ -92,10 +124,13 @@ internal sealed class HeapWalkParser
 
     private void OnEdges(GCBulkEdgeTraceData e)
     {
+        if (!Accept())
+            return;
         for (int i = 0; i < e.Count; i++)
             _builder.AddEdge(e.Values(i).Target);
     }
 
+    // Types are taken from any walk: a type id names the same type in every walk of one process.
     private void OnTypes(GCBulkTypeTraceData e)
     {
         for (int i = 0; i < e.Count; i++)
@@ -108,6 +143,8 @@ internal sealed class HeapWalkParser
 
     private void OnRoots(GCBulkRootEdgeTraceData e)
     {
+        if (!Accept())
+            return;
         for (int i = 0; i < e.Count; i++)
         {
             var root = e.Values(i);
@@ -118,6 +155,8 @@ internal sealed class HeapWalkParser
 
     private void OnStaticRoots(GCBulkRootStaticVarTraceData e)
     {
+        if (!Accept())
+            return;
         for (int i = 0; i < e.Count; i++)
         {
             var root = e.Values(i);
@@ -128,6 +167,8 @@ internal sealed class HeapWalkParser
 
     private void OnDependentHandles(GCBulkRootConditionalWeakTableElementEdgeTraceData e)
     {
+        if (!Accept())
+            return;
         for (int i = 0; i < e.Count; i++)
         {
             var edge = e.Values(i);

@@ -21,7 +21,7 @@ public static class ProcessLocator
             if (pid == Environment.ProcessId)
                 continue; // HeapLens itself
 
-            var process = TryDescribe(pid);
+            var process = IsAlive(pid) ? TryDescribe(pid) : null;
             if (process is not null)
                 result.Add(process);
         }
@@ -38,7 +38,10 @@ public static class ProcessLocator
 
     private static DotNetProcess ResolveId(int pid)
     {
-        var process = TryDescribe(pid)
+        // Not a process id a target can have (0 would name heaplens itself to some APIs).
+        if (pid <= 0 || pid == Environment.ProcessId)
+            throw new HeapLensException($"no .NET process with id {pid} (see 'heaplens ps')");
+        var process = (IsAlive(pid) ? TryDescribe(pid) : null)
             ?? throw new HeapLensException($"no process with id {pid} is running");
         if (!DiagnosticsClient.GetPublishedProcesses().Contains(pid))
             throw new HeapLensException($"process {pid} ({process.Name}) is not a .NET process with a diagnostics port (see 'heaplens ps')");
@@ -61,7 +64,11 @@ public static class ProcessLocator
         };
     }
 
-    public static bool IsAlive(int pid) => TryDescribe(pid) is not null;
+    /// <summary>Running or stopped, but not gone and not a zombie.</summary>
+    public static bool IsAlive(int pid) => TargetState.Of(pid) != TargetStatus.Exited;
+
+    /// <summary>Whether .NET sees a process with this id that has not exited (a zombie counts as running here).</summary>
+    internal static bool IsRunning(int pid) => TryDescribe(pid) is not null;
 
     private static DotNetProcess? TryDescribe(int pid)
     {

@@ -5,6 +5,9 @@ namespace HeapLens.Collection;
 /// buffers drain at disk speed whatever the consumer does; a parser reads the same file behind it
 /// through <see cref="OpenFollower"/>. This is what keeps a large heap walk from losing events: a
 /// slow parser reading straight from the session would let the runtime's buffers fill up and drop.
+/// The file has no name while it is used (unlinked right after it is opened, on Unix; delete-on-close
+/// on Windows), so however heaplens ends, even killed, the kernel frees it: a raw stream of hundreds
+/// of MB never outlives the capture.
 /// </summary>
 internal sealed class SessionRecording : IAsyncDisposable
 {
@@ -12,26 +15,43 @@ internal sealed class SessionRecording : IAsyncDisposable
 
     private readonly Stream _source;
     private readonly FileStream _file;
+    private readonly FileStream _reader;
     private readonly Task _copy;
     private readonly SemaphoreSlim _dataArrived = new(0);
+    private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _bytesWritten;
     private volatile bool _finished;
+    private bool _followerOpened;
 
-    public SessionRecording(Stream source, string path)
+    public SessionRecording(Stream source, string directory, string name)
     {
         _source = source;
-        Path = path;
+        string path = System.IO.Path.Combine(directory, name);
         // Unbuffered: every chunk goes straight to the OS so that the follower sees it at once.
-        _file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        _file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0,
+            OperatingSystem.IsWindows() ? FileOptions.DeleteOnClose : FileOptions.None);
+        try
+        {
+            _reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1 << 16);
+            if (!OperatingSystem.IsWindows())
+                File.Delete(path);
+        }
+        catch
+        {
+            _file.Dispose();
+            File.Delete(path);
+            throw;
+        }
         _copy = Task.Run(CopyAsync);
     }
 
-    public string Path { get; }
-
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
-    /// <summary>Set when the copy failed (e.g. disk full); the follower then ends and this is rethrown.</summary>
+    /// <summary>Set when writing failed (e.g. disk full); the follower then ends and the capture fails with it.</summary>
     public Exception? Failure { get; private set; }
+
+    /// <summary>Completes at the first write error, so that the capture can stop the session at once.</summary>
+    public Task Failed => _failed.Task;
 
     /// <summary>Completes when the session stream has ended (the session stopped or the target died).</summary>
     public Task Completion => _copy;
@@ -54,14 +74,20 @@ internal sealed class SessionRecording : IAsyncDisposable
                 }
                 if (read == 0)
                     break;
+                if (Failure is not null)
+                    continue; // keep draining until the session stops: a full runtime buffer would grow the target
                 try
                 {
                     await _file.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
                 }
                 catch (IOException e)
                 {
-                    Failure = e; // e.g. the disk is full: the capture must fail, not be truncated
-                    break;
+                    // e.g. the disk is full: the capture must fail, not be truncated, and fail now.
+                    Failure = e;
+                    _failed.TrySetResult();
+                    _finished = true;
+                    _dataArrived.Release();
+                    continue;
                 }
                 Interlocked.Add(ref _bytesWritten, read);
                 _dataArrived.Release();
@@ -74,8 +100,14 @@ internal sealed class SessionRecording : IAsyncDisposable
         }
     }
 
-    /// <summary>A read-only stream over the file that waits for more data until the recording ends.</summary>
-    public Stream OpenFollower() => new Follower(this);
+    /// <summary>A read-only stream over the recording that waits for more data until the recording ends (one per recording).</summary>
+    public Stream OpenFollower()
+    {
+        if (_followerOpened)
+            throw new InvalidOperationException("a recording has one follower");
+        _followerOpened = true;
+        return new Follower(this);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -86,14 +118,14 @@ internal sealed class SessionRecording : IAsyncDisposable
         finally
         {
             await _file.DisposeAsync().ConfigureAwait(false);
+            await _reader.DisposeAsync().ConfigureAwait(false);
             _dataArrived.Dispose();
         }
     }
 
     private sealed class Follower(SessionRecording recording) : Stream
     {
-        private readonly FileStream _reader = new(recording.Path, FileMode.Open, FileAccess.Read,
-            FileShare.ReadWrite | FileShare.Delete, bufferSize: 1 << 16);
+        private readonly FileStream _reader = recording._reader;
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -104,6 +136,8 @@ internal sealed class SessionRecording : IAsyncDisposable
                 // Read what has been written; the finished flag is checked before the read so that
                 // bytes written just before the end are never missed.
                 bool finished = recording._finished;
+                if (recording.Failure is not null)
+                    return 0;
                 int read = _reader.Read(buffer);
                 if (read > 0 || finished)
                     return read;
@@ -120,12 +154,5 @@ internal sealed class SessionRecording : IAsyncDisposable
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-                _reader.Dispose();
-            base.Dispose(disposing);
-        }
     }
 }

@@ -81,6 +81,9 @@ public sealed class HeapGraphBuilder : IDisposable
     public IReadOnlyCollection<KeyValuePair<ulong, string?>> RuntimeTypes =>
         _typeByRuntimeId.Select(type => KeyValuePair.Create(type.Key, _typeNames[type.Value])).ToList();
 
+    /// <summary>Types that objects have but no type event named: the walk's type events went elsewhere.</summary>
+    public int UnnamedTypeCount => _typeNames.Count(name => name is null);
+
     public bool HasTypeName(ulong runtimeTypeId) =>
         _typeByRuntimeId.TryGetValue(runtimeTypeId, out int index) && _typeNames[index] is not null;
 

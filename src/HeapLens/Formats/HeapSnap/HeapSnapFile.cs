@@ -30,33 +30,8 @@ public static class HeapSnapFile
         }
     }
 
-    public static void Write(HeapSnapshot snapshot, string path)
-    {
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath)!;
-        if (!Directory.Exists(directory))
-            throw new HeapLensException($"cannot write {path}: directory {directory} does not exist");
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20))
-            {
-                WriteTo(snapshot, file);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temporary);
-            throw new HeapLensException($"cannot write {path}: {e.Message}");
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
-    }
+    public static void Write(HeapSnapshot snapshot, string path) =>
+        AtomicFile.Write(path, file => WriteTo(snapshot, file), bufferSize: 1 << 20);
 
     private static void WriteTo(HeapSnapshot snapshot, Stream file)
     {
@@ -417,17 +392,6 @@ public static class HeapSnapFile
         catch (Exception e) when (e is EndOfStreamException or FormatException or IOException or ArgumentException)
         {
             throw reader.Corrupt("a section's contents do not parse");
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
         }
     }
 }

@@ -10,28 +10,12 @@ public static class PprofFile
     /// Writes the profile gzip-compressed. The bytes go to a temporary file in the same directory
     /// that is renamed over the target only when complete, so a failure never leaves half a file.
     /// </summary>
-    public static void Save(Profile profile, string path)
-    {
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath)!;
-        if (!Directory.Exists(directory))
-            throw new HeapLensException($"cannot write {path}: directory {directory} does not exist");
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.tmp");
-        try
+    public static void Save(Profile profile, string path) =>
+        AtomicFile.Write(path, file =>
         {
-            using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            using (var gzip = new GZipStream(file, CompressionLevel.Optimal))
-                PprofWriter.Write(profile, gzip);
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch (Exception e)
-        {
-            File.Delete(temporary);
-            if (e is IOException or UnauthorizedAccessException)
-                throw new HeapLensException($"cannot write {path}: {e.Message}", e);
-            throw;
-        }
-    }
+            using var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true);
+            PprofWriter.Write(profile, gzip);
+        });
 
     /// <summary>Reads a profile, gzip-compressed or not.</summary>
     /// <exception cref="HeapLensException">The file is missing, empty, truncated or not a profile.</exception>
