@@ -47,29 +47,7 @@ internal sealed partial class RunningHeapLens : IDisposable
     /// Waits until heaplens has its raw event stream open (a .nettrace among its open files): the
     /// session is started and streaming. Seen through /proc, whether the file still has a name or not.
     /// </summary>
-    public void WaitForOpenTrace(TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (_process.HasExited)
-                throw new InvalidOperationException($"heaplens exited first: {_stderr.Result}");
-            try
-            {
-                foreach (string fd in Directory.EnumerateFileSystemEntries($"/proc/{Id}/fd"))
-                {
-                    string? target = new FileInfo(fd).LinkTarget;
-                    if (target is not null && target.Contains(".nettrace", StringComparison.Ordinal))
-                        return;
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-            }
-            Thread.Sleep(20);
-        }
-        throw new TimeoutException("heaplens never opened its raw event stream");
-    }
+    public void WaitForOpenTrace(TimeSpan timeout) => RawTrace.WaitFor(Id, 0, timeout, () => _process.HasExited);
 
     public CliResult WaitForExit(TimeSpan timeout)
     {

@@ -3,6 +3,8 @@ using HeapLens.Formats.Pprof;
 using HeapLens.Profiles;
 using Xunit;
 
+using HeapLens.Tests.Infrastructure;
+
 namespace HeapLens.Tests.Profiles;
 
 /// <summary>
@@ -34,7 +36,7 @@ public sealed class CodeVersionLinesTests
             using var heaplens = ChildProcess.StartDll("heaplens.dll", "allocs", "-p", $"{target.Id}", "-o", profilePath, "--duration", "3s");
             if (!replacedBeforeTheSession)
             {
-                WaitForSessionStart(directory);
+                RawTrace.WaitFor(heaplens.Id, 1, TimeSpan.FromSeconds(60));
                 target.WriteLine("go");
             }
             int exitCode = heaplens.WaitForExit(TimeSpan.FromMinutes(2));
@@ -54,18 +56,5 @@ public sealed class CodeVersionLinesTests
         {
             Directory.Delete(directory, recursive: true);
         }
-    }
-
-    /// <summary>heaplens creates the raw trace next to the profile once the session has started.</summary>
-    private static void WaitForSessionStart(string directory)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Directory.GetFiles(directory, ".loop.pb.gz.*.nettrace").Length > 0)
-                return;
-            Thread.Sleep(50);
-        }
-        throw new TimeoutException("heaplens allocs did not start its session");
     }
 }

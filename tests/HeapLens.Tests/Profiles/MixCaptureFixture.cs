@@ -1,4 +1,6 @@
 using Xunit;
+using HeapLens.Tests.Infrastructure;
+
 namespace HeapLens.Tests.Profiles;
 
 /// <summary>
@@ -33,7 +35,7 @@ public sealed class MixCaptureFixture : IDisposable
         target.WaitForLineAsync("ready", TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
 
         using var heaplens = ChildProcess.StartDll("heaplens.dll", "allocs", "-p", $"{target.Id}", "-o", ProfilePath, "--duration", "5m");
-        WaitForSessionStart();
+        RawTrace.WaitFor(heaplens.Id, 1, TimeSpan.FromSeconds(60));
         target.WriteLine("go");
         string done = target.WaitForLineAsync("done ", TimeSpan.FromMinutes(2)).GetAwaiter().GetResult();
         long[] numbers = done.Split(' ').Skip(1).Select(long.Parse).ToArray();
@@ -54,20 +56,6 @@ public sealed class MixCaptureFixture : IDisposable
     public int ExitCode { get; }
     public string Output { get; }
     public string Error { get; }
-
-    /// <summary>heaplens creates the raw trace next to the profile once the session has started.</summary>
-    private void WaitForSessionStart()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            var trace = new DirectoryInfo(Directory).GetFiles(".mix.pb.gz.*.nettrace").FirstOrDefault();
-            if (trace is not null)
-                return;
-            Thread.Sleep(100);
-        }
-        throw new TimeoutException("heaplens allocs did not start its session");
-    }
 
     public void Dispose()
     {
