@@ -82,17 +82,5 @@ internal static class ProfileListReport
         console.Write(table);
     }
 
-    private static string[]? ReadSource(string fileName)
-    {
-        if (fileName.Length == 0 || !File.Exists(fileName))
-            return null;
-        try
-        {
-            return File.ReadAllLines(fileName);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private static string[]? ReadSource(string fileName) => SourceFile.TryReadLines(fileName);
 }
