@@ -24,14 +24,14 @@ public static class PprofReader
     /// <exception cref="HeapLensException">The bytes are not a valid profile, or are more than <see cref="MaxProfileBytes"/>.</exception>
     public static Profile Read(Stream input)
     {
-        byte[] bytes = ReadBounded(input, MaxProfileBytes);
+        var (bytes, length) = ReadBounded(input, MaxProfileBytes);
         try
         {
             var raw = new RawProfile();
-            ReadSampleTypes(new CodedInputStream(bytes), raw);
+            ReadSampleTypes(new CodedInputStream(bytes, 0, length), raw);
             if (raw.SampleTypes.Count == 0)
                 throw RawProfile.Invalid("it has no sample types");
-            Decode(new CodedInputStream(bytes), raw);
+            Decode(new CodedInputStream(bytes, 0, length), raw);
             return raw.Resolve();
         }
         catch (InvalidProtocolBufferException e)
@@ -40,10 +40,10 @@ public static class PprofReader
         }
     }
 
-    /// <summary>All of a stream, refused once it passes <paramref name="limit"/> bytes; grows with the data.</summary>
-    internal static byte[] ReadBounded(Stream input, long limit)
+    /// <summary>All of a stream (a buffer and its used length), refused past <paramref name="limit"/> bytes; grows with the data.</summary>
+    private static (byte[] Buffer, int Length) ReadBounded(Stream input, long limit)
     {
-        using var buffer = new MemoryStream();
+        var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
         while ((read = input.Read(chunk)) > 0)
@@ -52,7 +52,7 @@ public static class PprofReader
                 throw new HeapLensException($"the profile is larger than {limit / (1 << 20):N0} MB uncompressed, more than HeapLens reads");
             buffer.Write(chunk, 0, read);
         }
-        return buffer.ToArray();
+        return (buffer.GetBuffer(), (int)buffer.Length); // no copy: the reader only reads
     }
 
     private static void ReadSampleTypes(CodedInputStream input, RawProfile raw)
