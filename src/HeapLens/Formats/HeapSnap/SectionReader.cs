@@ -22,7 +22,7 @@ internal sealed class SectionReader(Stream file, string path)
     internal const long MaxDeflateRatio = 1032;
 
     /// <summary>Allocated up front without question: a section this small costs nothing.</summary>
-    private const long EagerBytes = 16L << 20;
+    private const long EagerBytes = 64L << 10;
 
     /// <summary>
     /// Real heaps deflate to well under 1/32 of their raw size only when they are nearly uniform;
