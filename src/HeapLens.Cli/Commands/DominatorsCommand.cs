@@ -31,7 +31,7 @@ internal static class DominatorsCommand
             double percent = result.GetValue(minPercent);
             if (levels <= 0)
                 throw new HeapLensException("--depth must be a positive number");
-            if (percent < 0 || percent > 100)
+            if (!(percent >= 0 && percent <= 100)) // NaN compares false both ways: refused too
                 throw new HeapLensException("--min-percent must be between 0 and 100");
             var (snapshot, tree) = SnapshotLoader.LoadAnalyzed(result.GetValue(file)!);
             long minBytes = Math.Max(1, (long)(tree.ReachableBytes * percent / 100));

@@ -24,8 +24,8 @@ internal static class ListCommand
         {
             string path = result.GetValue(file)!;
             var regex = Compile(result.GetValue(pattern)!);
-            var profile = PprofFile.Load(path);
-            var functions = FunctionLines.Compute(new ProfileIndex(profile), regex);
+            var (profile, index) = ProfileLoader.Load(path);
+            var functions = FunctionLines.Compute(index, regex);
             if (functions.Count == 0)
                 throw new HeapLensException($"no function with allocations matches '{regex}'");
             if (result.GetValue(format) == OutputFormat.Json)

@@ -12,10 +12,8 @@ namespace HeapLens.Cli.Commands;
 /// </summary>
 internal static class ProfileTop
 {
-    public static Option<string?> Sample { get; } = new("--sample")
-    {
-        Description = "Profiles: the sample type to rank by, alloc_space or alloc_objects (default: the profile's default, alloc_space).",
-    };
+    public static Option<string?> Sample { get; } = CommonOptions.SampleType(
+        "Profiles: the sample type to rank by, alloc_space or alloc_objects (default: the profile's default, alloc_space).");
 
     public static Option<bool> Cum { get; } = new("--cum")
     {
@@ -25,9 +23,9 @@ internal static class ProfileTop
     public static int Run(string path, string? sample, bool cum, int rows, OutputFormat format)
     {
         if (rows <= 0)
-            throw new HeapLensException($"-n: the number of rows must be positive, not {rows}");
-        var profile = PprofFile.Load(path);
-        var totals = FunctionTotals.Compute(new ProfileIndex(profile), sample, cum);
+            throw new HeapLensException("--rows must be a positive number");
+        var (profile, index) = ProfileLoader.Load(path);
+        var totals = FunctionTotals.Compute(index, sample, cum);
         if (format == OutputFormat.Json)
             OutputFormatOption.WriteJson(ProfileTopReport.Json(path, totals, rows));
         else

@@ -6,11 +6,8 @@ namespace HeapLens.Cli.Infrastructure;
 /// <summary>How `top` sorts types and `diff --by type` sorts their changes: one option, one order.</summary>
 internal static class TypeOrdering
 {
-    public static Option<TypeOrder> Option(string name, string description, TypeOrder defaultOrder) => new(name)
-    {
-        Description = description,
-        DefaultValueFactory = _ => defaultOrder,
-    };
+    public static Option<TypeOrder> Option(string name, string description, TypeOrder defaultOrder) =>
+        CommonOptions.Choice(name, description, defaultOrder);
 
     /// <summary>
     /// Biggest first by the chosen measure, then by shallow bytes, then by name, so that equal rows
