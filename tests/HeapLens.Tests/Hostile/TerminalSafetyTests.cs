@@ -92,3 +92,20 @@ public sealed class TerminalSafetyTests : IDisposable
         Assert.DoesNotContain(output.Split('\n'), line => line.TrimStart().StartsWith("Fake.Row", StringComparison.Ordinal));
     }
 }
+
+/// <summary>A target names itself: its command line reaches `ps` and snapshot metadata escaped.</summary>
+public sealed class ProcessNameSafetyTests
+{
+    [Fact]
+    public void Ps_prints_a_crafted_command_line_escaped()
+    {
+        using var target = TargetProcess.Start("HeapLens.TestTarget.dll", "READY", "\u001b[2J\u001b]0;pwned\u0007", "\nFake 1 row");
+
+        var result = HeapLensCli.Run("ps");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        string line = Assert.Single(result.StandardOutput.Split('\n'), l => l.Contains(target.Id.ToString()));
+        Assert.Contains("\\x1B[2J\\x1B]0;pwned\\x07 \\x0AFake 1 row", line);
+        Assert.DoesNotContain(result.StandardOutput, c => c != '\n' && SafeText.IsUnsafe(c));
+    }
+}
