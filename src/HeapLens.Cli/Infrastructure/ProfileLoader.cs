@@ -13,7 +13,7 @@ internal static class ProfileLoader
     {
         // A heap snapshot given to a profile report is a mix-up, not a corrupt profile: say so.
         if (HeapSnapFile.LooksLikeSnapshot(path))
-            throw new HeapLensException($"{path} is a heap snapshot, not an allocation profile (see heaplens top, dominators, paths)");
+            throw new HeapLensException($"{path}: not an allocation profile: it is a heap snapshot (see heaplens top, dominators, paths)");
         var profile = PprofFile.Load(path);
         return new LoadedProfile(profile, new ProfileIndex(profile));
     }

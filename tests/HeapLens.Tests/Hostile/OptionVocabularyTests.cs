@@ -115,7 +115,7 @@ public sealed class OptionVocabularyTests : IDisposable
         {
             var result = HeapLensCli.Run(command == "list" ? [command, snapshot, "App"] : [command, snapshot]);
             Assert.Equal(1, result.ExitCode);
-            Assert.Contains("is a heap snapshot, not an allocation profile", result.StandardError);
+            Assert.Contains(": not an allocation profile: it is a heap snapshot", result.StandardError);
         }
     }
 

@@ -84,6 +84,25 @@ public sealed class TerminalSafetyTests : IDisposable
         Assert.Equal(1, result.StandardError.Count(c => c == '\n'));
     }
 
+    [Theory]
+    [InlineData("top")]
+    [InlineData("info")]
+    [InlineData("dominators")]
+    [InlineData("traces")]
+    [InlineData("trend")]
+    public async Task A_fifo_or_a_device_given_as_a_file_is_refused_without_blocking(string command)
+    {
+        string fifo = _directory.File(command + ".fifo");
+        Assert.Equal(0, PprofLimitsTests.Mkfifo(fifo));
+        foreach (string file in new[] { fifo, "/dev/zero" })
+        {
+            var result = await HeapLensCli.RunAsync(TimeSpan.FromMinutes(2), command, file); // a TimeoutException if it blocks
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("not a regular file", result.StandardError);
+            Assert.Equal(1, result.StandardError.Count(c => c == '\n'));
+        }
+    }
+
     /// <summary>Only line feeds may be raw, and no line may start with the fake row the name tried to inject.</summary>
     private static void AssertSafe(string output, string what)
     {

@@ -20,6 +20,9 @@ public static class HeapSnapFile
     {
         try
         {
+            // Devices and pipes report no length: never opened (a FIFO would block the open).
+            if (!File.Exists(path) || new FileInfo(path).Length < Magic.Length)
+                return false;
             using var file = File.OpenRead(path);
             Span<byte> start = stackalloc byte[8];
             return file.ReadAtLeast(start, 8, throwOnEndOfStream: false) == 8 && start.SequenceEqual(Magic);
@@ -103,6 +106,9 @@ public static class HeapSnapFile
         FileStream file;
         try
         {
+            // Devices and pipes report no length: refused before the open, which would block on a FIFO.
+            if (File.Exists(path) && new FileInfo(path).Length == 0)
+                throw new HeapLensException($"{path} is empty (or not a regular file)");
             file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
         }
         catch (FileNotFoundException)

@@ -57,7 +57,7 @@ internal sealed class SectionReader(Stream file, string path)
             throw Corrupt($"bad header of section '{header.Name}'");
         if (file.CanSeek && header.StoredLength > file.Length - file.Position)
             throw Truncated();
-        if (header.RawLength > header.StoredLength * MaxDeflateRatio + 64)
+        if (header.StoredLength > long.MaxValue / MaxDeflateRatio || header.RawLength > header.StoredLength * MaxDeflateRatio + 64)
             throw Corrupt($"section '{header.Name}' claims {header.RawLength:N0} bytes from {header.StoredLength:N0} stored, more than DEFLATE can expand to");
         _current = header;
         _rawRead = 0;

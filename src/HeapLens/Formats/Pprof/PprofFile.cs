@@ -91,6 +91,9 @@ public static class PprofFile
     {
         try
         {
+            // Devices and pipes report no length: never opened (a FIFO would block the open).
+            if (!File.Exists(path) || new FileInfo(path).Length < 2)
+                return false;
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
             Span<byte> head = stackalloc byte[2];
             int read = file.ReadAtLeast(head, 2, throwOnEndOfStream: false);
