@@ -12,9 +12,24 @@ public static class Program
         // source, analysis and view it wires together.
         foreach (var command in Commands())
             root.Subcommands.Add(command);
-        int exitCode = root.Parse(args).Invoke();
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+            return ParseError(parse);
+        int exitCode = parse.Invoke();
         Infrastructure.Terminal.Flush();
         return exitCode;
+    }
+
+    /// <summary>
+    /// A mistyped command line is bad input like any other: one line on stderr and exit 1, pointing
+    /// at the help, instead of the whole help on stdout where a pipe would take it for the report.
+    /// </summary>
+    private static int ParseError(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        string help = command is RootCommand ? "heaplens --help" : $"heaplens {command.Name} --help";
+        Infrastructure.CommandRunner.WriteError($"{parse.Errors[^1].Message} (see '{help}')");
+        return Infrastructure.CommandRunner.UserErrorExitCode;
     }
 
     private static IEnumerable<Command> Commands()

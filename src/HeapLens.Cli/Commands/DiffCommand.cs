@@ -13,11 +13,8 @@ internal static class DiffCommand
     {
         var baseFile = CommonOptions.SnapshotFile("base", "The earlier snapshot (.heapsnap).");
         var newFile = CommonOptions.SnapshotFile("new", "The later snapshot (.heapsnap).");
-        var by = new Option<DiffGrouping>("--by")
-        {
-            Description = "Compare per type, or per retainer (what holds the memory: a static field, a root kind).",
-            DefaultValueFactory = _ => DiffGrouping.Type,
-        };
+        var by = CommonOptions.Choice("--by",
+            "Compare per type, or per retainer (what holds the memory: a static field, a root kind).", DiffGrouping.Type);
         var rows = CommonOptions.Rows(20, "How many rows to show.");
         var sort = TypeOrderOption.Create("--sort",
             "With --by type: sort by growth of retained bytes, shallow bytes or instance count.",

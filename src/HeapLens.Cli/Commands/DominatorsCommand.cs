@@ -33,7 +33,7 @@ internal static class DominatorsCommand
                 throw new HeapLensException("--depth must be a positive number");
             if (levels > DominatorsReport.MaxDepth)
                 throw new HeapLensException($"--depth can be at most {DominatorsReport.MaxDepth}");
-            if (percent < 0 || percent > 100)
+            if (!(percent >= 0 && percent <= 100)) // NaN compares false both ways: refused too
                 throw new HeapLensException("--min-percent must be between 0 and 100");
             var report = DominatorsReport.Create(SnapshotLoader.LoadAnalyzed(result.GetValue(file)!), levels, percent);
             return ReportOutput.Write(report, result.GetValue(format), DominatorsView.Write);

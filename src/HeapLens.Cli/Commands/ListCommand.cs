@@ -24,7 +24,7 @@ internal static class ListCommand
         {
             string path = result.GetValue(file)!;
             var regex = Compile(result.GetValue(pattern)!);
-            var report = ProfileListReport.Create(path, PprofFile.Load(path), regex);
+            var report = ProfileListReport.Create(path, ProfileLoader.Load(path), regex);
             return ReportOutput.Write(report, result.GetValue(format), ProfileListView.Write);
         }));
         return command;

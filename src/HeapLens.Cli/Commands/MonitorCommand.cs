@@ -22,15 +22,7 @@ internal static class MonitorCommand
             Description = "How often to analyse the trend, check triggers and refresh the view.",
             DefaultValueFactory = _ => "5s",
         };
-        var warmup = new Option<string>("--warmup")
-        {
-            Description = "Ignore GCs in the first part of the run (start-up fills caches).",
-            DefaultValueFactory = _ => "10s",
-        };
-        var window = new Option<string?>("--window")
-        {
-            Description = "Judge the trend on the most recent stretch only (30m, 2h). Default: the whole run.",
-        };
+        var trendOptions = new TrendOptionSet();
         var threshold = new Option<string?>("--threshold")
         {
             Description = "Capture when the heap after a GC is above this size (500MB, 2GB).",
@@ -63,7 +55,10 @@ internal static class MonitorCommand
         var command = new Command("monitor",
             "Watch a process's GCs: tell a leak (rising post-GC floor) from a big working set or healthy churn, and capture evidence when a trigger fires.");
         process.AddTo(command);
-        foreach (var option in new Option[] { duration, interval, warmup, window, format, threshold, growth, onTrigger, output, maxCaptures, cooldown })
+        foreach (var option in new Option[] { duration, interval })
+            command.Options.Add(option);
+        trendOptions.AddTo(command);
+        foreach (var option in new Option[] { format, threshold, growth, onTrigger, output, maxCaptures, cooldown })
             command.Options.Add(option);
 
         command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(async token =>
@@ -79,13 +74,9 @@ internal static class MonitorCommand
             var options = new MonitorOptions
             {
                 OutputDirectory = "",
-                Duration = result.GetValue(duration) is { } d ? DurationText.Parse(d, "--duration") : null,
+                Duration = result.GetValue(duration) is { } d ? DurationParser.Parse(d, "--duration") : null,
                 Interval = every,
-                Trend = new TrendOptions
-                {
-                    WarmupSeconds = DurationText.Parse(result.GetValue(warmup)!, "--warmup").TotalSeconds,
-                    WindowSeconds = result.GetValue(window) is { } w ? DurationText.Parse(w, "--window").TotalSeconds : null,
-                },
+                Trend = trendOptions.Resolve(result),
                 Triggers = new TriggerOptions(
                     result.GetValue(threshold) is { } t ? SizeText.Parse(t, "--threshold") : null,
                     result.GetValue(growth) is { } g ? SizeText.ParsePercent(g, "--growth") : null),

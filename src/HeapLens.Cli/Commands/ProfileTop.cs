@@ -12,10 +12,8 @@ namespace HeapLens.Cli.Commands;
 /// </summary>
 internal static class ProfileTop
 {
-    public static Option<string?> Sample { get; } = new("--sample")
-    {
-        Description = "Profiles: the sample type to rank by, alloc_space or alloc_objects (default: the profile's default, alloc_space).",
-    };
+    public static Option<string?> Sample { get; } = CommonOptions.SampleType(
+        "Profiles: the sample type to rank by, alloc_space or alloc_objects (default: the profile's default, alloc_space).");
 
     public static Option<bool> Cum { get; } = new("--cum")
     {
@@ -24,7 +22,9 @@ internal static class ProfileTop
 
     public static int Run(string path, string? sample, bool cum, int rows, OutputFormat format)
     {
-        var report = ProfileTopReport.Create(path, PprofFile.Load(path), sample, cum, rows);
+        if (rows <= 0)
+            throw new HeapLensException("--rows must be a positive number");
+        var report = ProfileTopReport.Create(path, ProfileLoader.Load(path), sample, cum, rows);
         return ReportOutput.Write(report, format, ProfileTopView.Write);
     }
 }

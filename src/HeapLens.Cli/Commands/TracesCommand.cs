@@ -12,8 +12,8 @@ internal static class TracesCommand
     public static Command Create()
     {
         var file = new Argument<string>("file") { Description = "A pprof profile (.pb.gz), e.g. from 'heaplens allocs'." };
-        var rows = new Option<int>("-n") { Description = "How many stacks to show.", DefaultValueFactory = _ => 10 };
-        var sample = new Option<string?>("--sample") { Description = "The sample type to rank by (default: alloc_space)." };
+        var rows = CommonOptions.Rows(10, "How many stacks to show.");
+        var sample = CommonOptions.SampleType("The sample type to rank by, alloc_space or alloc_objects (default: the profile's default, alloc_space).");
         var format = OutputFormatOption.Create();
         var command = new Command("traces", "Show the heaviest full call stacks of a profile, allocated type first.")
         {
@@ -22,10 +22,8 @@ internal static class TracesCommand
         command.SetAction(result => CommandRunner.Run(() =>
         {
             string path = result.GetValue(file)!;
-            int count = result.GetValue(rows);
-            if (count <= 0)
-                throw new HeapLensException($"-n: the number of stacks must be positive, not {count}");
-            var report = ProfileTracesReport.Create(path, PprofFile.Load(path), result.GetValue(sample), count);
+            int count = result.PositiveRows(rows);
+            var report = ProfileTracesReport.Create(path, ProfileLoader.Load(path), result.GetValue(sample), count);
             return ReportOutput.Write(report, result.GetValue(format), ProfileTracesView.Write);
         }));
         return command;

@@ -19,27 +19,16 @@ internal static class TrendCommand
             Description = "Where to write the chart (SVG). Default: the timeline's name with .svg.",
         };
         var noChart = new Option<bool>("--no-chart") { Description = "Analyse only; write no chart." };
-        var warmup = new Option<string>("--warmup")
-        {
-            Description = "Ignore GCs in the first part of the timeline.",
-            DefaultValueFactory = _ => "10s",
-        };
-        var window = new Option<string?>("--window")
-        {
-            Description = "Judge the trend on the last stretch of the timeline only (30m, 2h).",
-        };
+        var trendOptions = new TrendOptionSet();
         var command = new Command("trend", "Analyse a recorded GC timeline offline: floor trend, verdict and chart.")
         {
-            timeline, format, chart, noChart, warmup, window,
+            timeline, format, chart, noChart,
         };
+        trendOptions.AddTo(command);
         command.SetAction(result => CommandRunner.Run(() =>
         {
             string path = result.GetValue(timeline)!;
-            var options = new TrendOptions
-            {
-                WarmupSeconds = DurationText.Parse(result.GetValue(warmup)!, "--warmup").TotalSeconds,
-                WindowSeconds = result.GetValue(window) is { } w ? DurationText.Parse(w, "--window").TotalSeconds : null,
-            };
+            var options = trendOptions.Resolve(result);
             var history = new GcHistory();
             GcTimelineHeader header;
             using (var reader = GcTimelineReader.Open(path))

@@ -70,7 +70,8 @@ internal static class CommandRunner
 
     public static void WriteError(string message)
     {
-        // One line, whatever the message holds.
-        Console.Error.WriteLine("heaplens: " + message.ReplaceLineEndings(" ").Trim());
+        // One line, whatever the message holds, and nothing a terminal would act on: messages can
+        // quote names and paths from files and from the command line.
+        Console.Error.WriteLine("heaplens: " + SafeText.Of(message.ReplaceLineEndings(" ").Trim()));
     }
 }

@@ -8,11 +8,8 @@ internal enum OutputFormat { Text, Json }
 
 internal static class OutputFormatOption
 {
-    public static Option<OutputFormat> Create() => new("--format")
-    {
-        Description = "Output format: text (human-readable sizes) or json (exact bytes).",
-        DefaultValueFactory = _ => OutputFormat.Text,
-    };
+    public static Option<OutputFormat> Create() =>
+        CommonOptions.Choice("--format", "Output format: text (human-readable sizes) or json (exact bytes).", OutputFormat.Text);
 
     public static JsonSerializerOptions Json => ReportJson.Options;
 

@@ -6,9 +6,6 @@ namespace HeapLens.Cli.Infrastructure;
 /// <summary>The option that picks a TypeOrder: `top --by` and `diff --sort` read alike.</summary>
 internal static class TypeOrderOption
 {
-    public static Option<TypeOrder> Create(string name, string description, TypeOrder defaultOrder) => new(name)
-    {
-        Description = description,
-        DefaultValueFactory = _ => defaultOrder,
-    };
+    public static Option<TypeOrder> Create(string name, string description, TypeOrder defaultOrder) =>
+        CommonOptions.Choice(name, description, defaultOrder);
 }

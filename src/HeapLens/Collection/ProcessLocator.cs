@@ -77,7 +77,8 @@ public static class ProcessLocator
             using var process = Process.GetProcessById(pid);
             if (process.HasExited)
                 return null;
-            return new DotNetProcess(pid, NameOf(pid, process), CommandLineOf(pid));
+            // A process names itself: its name and arguments are made safe to print here, once.
+            return new DotNetProcess(pid, SafeText.Of(NameOf(pid, process)), SafeText.Of(CommandLineOf(pid)));
         }
         catch (ArgumentException)
         {

@@ -42,7 +42,7 @@ public sealed class AllocationProfileBuilder
         id = (ulong)_profile.Mappings.Count + 1;
         _profile.Mappings.Add(new Mapping
         {
-            Id = id, FileName = filePath, HasFunctions = true, HasFileNames = hasLineNumbers, HasLineNumbers = hasLineNumbers,
+            Id = id, FileName = SafeText.Of(filePath), HasFunctions = true, HasFileNames = hasLineNumbers, HasLineNumbers = hasLineNumbers,
         });
         _mappings.Add(filePath, id);
         return id;
@@ -58,7 +58,11 @@ public sealed class AllocationProfileBuilder
         if (_functions.TryGetValue((name, sourceFile), out ulong id))
             return id;
         id = (ulong)_profile.Functions.Count + 1;
-        _profile.Functions.Add(new Function { Id = id, Name = name, SystemName = systemName, FileName = sourceFile });
+        // Names come from the target and its files: made safe to print once, here, for every view.
+        _profile.Functions.Add(new Function
+        {
+            Id = id, Name = SafeText.Of(name), SystemName = SafeText.Of(systemName), FileName = SafeText.Of(sourceFile),
+        });
         _functions.Add((name, sourceFile), id);
         return id;
     }
@@ -87,7 +91,7 @@ public sealed class AllocationProfileBuilder
     /// <summary>Adds one sample standing for <paramref name="objects"/> objects and <paramref name="bytes"/> bytes.</summary>
     public void Add(int stack, string typeName, long objectSize, double objects, double bytes)
     {
-        ulong type = TypeLocation(typeName);
+        ulong type = TypeLocation(SafeText.Of(typeName));
         ref var totals = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(
             _samples, (stack, type, objectSize), out _);
         totals.Objects += objects;

@@ -15,7 +15,7 @@ public sealed record FunctionLines(string Name, string FileName, long[] Totals, 
     public static IReadOnlyList<FunctionLines> Compute(ProfileIndex index, Regex functionName)
     {
         int valueCount = index.Profile.SampleTypes.Count;
-        var matching = index.Profile.Functions.Where(f => functionName.IsMatch(f.Name)).Select(f => f.Id).ToHashSet();
+        var matching = Matching(index.Profile.Functions, functionName);
         var byFunction = new Dictionary<(string Name, string File), Dictionary<long, long[]>>();
         var totals = new Dictionary<(string Name, string File), long[]>();
         var frames = new List<Frame>();
@@ -50,6 +50,23 @@ public sealed record FunctionLines(string Name, string FileName, long[] Totals, 
                 f.Value.OrderBy(l => l.Key).Select(l => new LineTotal(l.Key, l.Value)).ToList()))
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>
+    /// The functions whose name matches. The pattern is the user's and the names are the file's: a
+    /// match that backtracks past the regex's timeout is reported, not raised as an internal error.
+    /// </summary>
+    private static HashSet<ulong> Matching(IEnumerable<Function> functions, Regex functionName)
+    {
+        try
+        {
+            return functions.Where(f => functionName.IsMatch(f.Name)).Select(f => f.Id).ToHashSet();
+        }
+        catch (RegexMatchTimeoutException e)
+        {
+            throw new HeapLensException(
+                $"the regular expression '{SafeText.Of(functionName.ToString())}' took longer than {e.MatchTimeout.TotalSeconds:0.#}s on a function name; simplify it");
+        }
     }
 
     private static void Add(long[] into, long[] values)

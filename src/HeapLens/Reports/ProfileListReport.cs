@@ -74,17 +74,6 @@ public sealed record ProfileListReport(
         return window;
     }
 
-    private static string[]? ReadSourceFile(string fileName)
-    {
-        if (!System.IO.File.Exists(fileName))
-            return null;
-        try
-        {
-            return System.IO.File.ReadAllLines(fileName);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    // Only regular files of bounded size: a profile is outside data and may name /dev/zero or a FIFO.
+    private static string[]? ReadSourceFile(string fileName) => Profiles.SourceFile.TryReadLines(fileName);
 }

@@ -35,7 +35,9 @@ public sealed class HeapGraphBuilder : IDisposable
 
     public void AddNode(ulong address, ulong size, ulong runtimeTypeId, int edgeCount)
     {
-        int node = checked((int)_addresses.Count);
+        if (_addresses.Count >= HeapSnapshot.MaxObjects)
+            throw new HeapLensException($"the heap has more than {HeapSnapshot.MaxObjects:N0} objects, more than HeapLens supports");
+        int node = (int)_addresses.Count;
         _addresses.Add(address);
         if (size >= uint.MaxValue)
         {
@@ -75,7 +77,8 @@ public sealed class HeapGraphBuilder : IDisposable
     /// <summary>Full names ("Namespace.Type.field") of static slots; slots left out keep the bare field name.</summary>
     public void NameStaticSlots(IReadOnlyDictionary<ulong, string> names) => _staticNames = names;
 
-    public void SetTypeName(ulong runtimeTypeId, string name) => _typeNames[TypeIndexOf(runtimeTypeId)] = name;
+    /// <summary>Names come from the target: made safe to print here, once, for every view.</summary>
+    public void SetTypeName(ulong runtimeTypeId, string name) => _typeNames[TypeIndexOf(runtimeTypeId)] = SafeText.Of(name);
 
     /// <summary>Each runtime type id seen so far, with the name the walk gave it (null: none).</summary>
     public IReadOnlyCollection<KeyValuePair<ulong, string?>> RuntimeTypes =>
@@ -158,8 +161,8 @@ public sealed class HeapGraphBuilder : IDisposable
             int count = edgeStart[i];
             edgeStart[i] = (int)total;
             total += count;
-            if (total > int.MaxValue)
-                throw new HeapLensException($"the heap has more than {int.MaxValue:N0} references, more than HeapLens supports");
+            if (total > HeapSnapshot.MaxReferences)
+                throw new HeapLensException($"the heap has more than {HeapSnapshot.MaxReferences:N0} references, more than HeapLens supports");
         }
         edgeStart[nodeCount] = (int)total;
 
@@ -289,7 +292,7 @@ public sealed class HeapGraphBuilder : IDisposable
         if (!_rootNameIndex.TryGetValue(name, out int index))
         {
             index = _rootNames.Count;
-            _rootNames.Add(name);
+            _rootNames.Add(SafeText.Of(name)); // from the target: made safe to print once, here
             _rootNameIndex.Add(name, index);
         }
         return index;

@@ -9,6 +9,22 @@ namespace HeapLens.Snapshots;
 /// </summary>
 public sealed class HeapSnapshot
 {
+    /// <summary>
+    /// The most objects a snapshot can hold: node arrays are .NET arrays indexed by int, and the
+    /// dominator analysis adds a synthetic root and an end offset (n + 2 entries). Refused with a
+    /// message by the capture, the writer and the reader (docs/heapsnap-format.md).
+    /// </summary>
+    public static readonly int MaxObjects = Array.MaxLength - 2;
+
+    /// <summary>The most references: edge targets are one .NET array indexed by int.</summary>
+    public static readonly int MaxReferences = Array.MaxLength;
+
+    /// <summary>
+    /// No heap exceeds the 48-bit user address space of today's 64-bit processors (256 TB): a size
+    /// above it is corruption, and totals stay far from overflowing a long.
+    /// </summary>
+    public const long MaxHeapBytes = 1L << 48;
+
     public HeapSnapshot(
         SnapshotMetadata metadata,
         string[] typeNames,

@@ -10,7 +10,14 @@ namespace HeapLens.Formats.GcTimeline;
 /// </summary>
 public sealed class GcTimelineReader : IDisposable
 {
+    /// <summary>
+    /// A record is about 300 bytes and the header a few hundred: a longer line is not a timeline
+    /// (a sparse or binary file would otherwise be read into one string of gigabytes).
+    /// </summary>
+    public const int MaxLineLength = 64 * 1024;
+
     private readonly StreamReader _reader;
+    private readonly System.Text.StringBuilder _line = new();
     private readonly string _name;
     private int _lineNumber;
 
@@ -25,6 +32,9 @@ public sealed class GcTimelineReader : IDisposable
 
     public static GcTimelineReader Open(string path)
     {
+        // Devices and pipes report no length: refused before the open, which would block on a FIFO.
+        if (File.Exists(path) && new FileInfo(path).Length == 0)
+            throw new HeapLensException($"{path} is empty (or not a regular file), not a HeapLens GC timeline");
         FileStream stream;
         try
         {
@@ -65,7 +75,7 @@ public sealed class GcTimelineReader : IDisposable
     {
         try
         {
-            string? line = _reader.ReadLine();
+            string? line = ReadBoundedLine();
             _lineNumber++;
             return line;
         }
@@ -73,6 +83,29 @@ public sealed class GcTimelineReader : IDisposable
         {
             throw new HeapLensException($"{_name}: line {_lineNumber + 1} is not text; this is not a HeapLens GC timeline");
         }
+    }
+
+    /// <summary>Like StreamReader.ReadLine (\n, \r or \r\n end a line), refusing lines over <see cref="MaxLineLength"/>.</summary>
+    private string? ReadBoundedLine()
+    {
+        _line.Clear();
+        int c;
+        while ((c = _reader.Read()) >= 0)
+        {
+            if (c == '\n')
+                return _line.ToString();
+            if (c == '\r')
+            {
+                if (_reader.Peek() == '\n')
+                    _reader.Read();
+                return _line.ToString();
+            }
+            if (_line.Length == MaxLineLength)
+                throw new HeapLensException(
+                    $"{_name}: line {_lineNumber + 1} is longer than {MaxLineLength / 1024} KB; this is not a HeapLens GC timeline");
+            _line.Append((char)c);
+        }
+        return _line.Length > 0 ? _line.ToString() : null;
     }
 
     private GcTimelineHeader ReadHeader()
@@ -93,7 +126,7 @@ public sealed class GcTimelineReader : IDisposable
                 throw new HeapLensException($"{_name} is a version {version} GC timeline; this HeapLens reads version {GcTimelineFormat.Version}");
             return new GcTimelineHeader(
                 root.GetProperty("processId").GetInt32(),
-                root.GetProperty("processName").GetString() ?? "",
+                SafeText.Of(root.GetProperty("processName").GetString() ?? ""),
                 root.GetProperty("startTime").GetDateTime().ToUniversalTime());
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
@@ -114,12 +147,12 @@ public sealed class GcTimelineReader : IDisposable
             var after = new GenerationSizes(
                 r.GetProperty("gen0").GetInt64(), r.GetProperty("gen1").GetInt64(), r.GetProperty("gen2").GetInt64(),
                 r.GetProperty("loh").GetInt64(), r.GetProperty("poh").GetInt64());
-            return new GcEvent(
+            var gc = new GcEvent(
                 r.GetProperty("gc").GetInt64(),
                 r.GetProperty("t").GetDouble(),
                 r.GetProperty("gen").GetInt32(),
-                r.GetProperty("reason").GetString() ?? "",
-                r.GetProperty("kind").GetString() ?? "",
+                SafeText.Of(r.GetProperty("reason").GetString() ?? ""),
+                SafeText.Of(r.GetProperty("kind").GetString() ?? ""),
                 r.GetProperty("pauseMs").GetDouble(),
                 r.GetProperty("before").GetInt64(),
                 after,
@@ -127,11 +160,28 @@ public sealed class GcTimelineReader : IDisposable
                 r.GetProperty("fragmentation").GetInt64(),
                 r.GetProperty("allocated").GetInt64(),
                 r.GetProperty("allocRate").GetDouble());
+            if (!IsPlausible(gc))
+                throw new HeapLensException($"{_name}: line {_lineNumber} holds impossible values (negative or beyond any heap)");
+            return gc;
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             throw new HeapLensException($"{_name}: line {_lineNumber} is not a complete GC record (is the file cut off?)");
         }
+    }
+
+    /// <summary>
+    /// Sizes between 0 and 256 TB (no address space holds more), times and rates finite, pauses not
+    /// negative: every sum the analysis makes of them then stays exact.
+    /// </summary>
+    private static bool IsPlausible(GcEvent gc)
+    {
+        static bool Size(long bytes) => bytes is >= 0 and <= Snapshots.HeapSnapshot.MaxHeapBytes;
+        static bool Amount(double value) => double.IsFinite(value) && value >= 0;
+        var after = gc.After;
+        return Size(after.Gen0) && Size(after.Gen1) && Size(after.Gen2) && Size(after.LargeObjects) && Size(after.PinnedObjects)
+               && Size(gc.HeapBefore) && Size(gc.PromotedBytes) && Size(gc.FragmentationBytes) && Size(gc.AllocatedBytes)
+               && double.IsFinite(gc.Seconds) && Amount(gc.PauseMilliseconds) && double.IsFinite(gc.AllocationRate);
     }
 
     public void Dispose() => _reader.Dispose();

@@ -20,6 +20,9 @@ public static class HeapSnapFile
     {
         try
         {
+            // Devices and pipes report no length: never opened (a FIFO would block the open).
+            if (!File.Exists(path) || new FileInfo(path).Length < Magic.Length)
+                return false;
             using var file = File.OpenRead(path);
             Span<byte> start = stackalloc byte[8];
             return file.ReadAtLeast(start, 8, throwOnEndOfStream: false) == 8 && start.SequenceEqual(Magic);
@@ -35,6 +38,9 @@ public static class HeapSnapFile
 
     private static void WriteTo(HeapSnapshot snapshot, Stream file)
     {
+        // The reader's limits, checked before a byte is written: never a file HeapLens cannot read back.
+        if (snapshot.NodeCount > HeapSnapshot.MaxObjects)
+            throw new HeapLensException($"the snapshot holds {snapshot.NodeCount:N0} objects; a .heapsnap holds at most {HeapSnapshot.MaxObjects:N0}");
         file.Write(Magic);
         Span<byte> version = stackalloc byte[8];
         BitConverter.TryWriteBytes(version, Version);
@@ -75,6 +81,9 @@ public static class HeapSnapFile
         FileStream file;
         try
         {
+            // Devices and pipes report no length: refused before the open, which would block on a FIFO.
+            if (File.Exists(path) && new FileInfo(path).Length == 0)
+                throw new HeapLensException($"{path} is empty (or not a regular file)");
             file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
         }
         catch (FileNotFoundException)
@@ -135,17 +144,17 @@ public static class HeapSnapFile
             else if (section.Tag == SectionTag.TypeNames)
                 typeNames = DecodeStrings(reader.ReadRemaining(), reader);
             else if (section.Tag == SectionTag.Addresses)
-                addresses = ReadPackedAddresses(reader, section.RawLength / sizeof(ulong));
+                addresses = ReadPackedAddresses(reader, ObjectCount(reader, section));
             else if (section.Tag == SectionTag.Sizes)
-                sizes = reader.ReadArray<uint>(section.RawLength / sizeof(uint));
+                sizes = reader.ReadArray<uint>(NodeValues(reader, section, addresses, sizeof(uint)));
             else if (section.Tag == SectionTag.HugeSizes)
-                hugeSizes = DecodeHugeSizes(reader.ReadRemaining());
+                hugeSizes = DecodeHugeSizes(reader.ReadRemaining(), reader);
             else if (section.Tag == SectionTag.TypeIndex)
-                typeIndex = reader.ReadArray<int>(section.RawLength / sizeof(int));
+                typeIndex = reader.ReadArray<int>(NodeValues(reader, section, addresses, sizeof(int)));
             else if (section.Tag == SectionTag.EdgeCounts)
-                edgeStart = ReadEdgeStarts(reader, section.RawLength / sizeof(int));
+                edgeStart = ReadEdgeStarts(reader, NodeValues(reader, section, addresses, sizeof(int)));
             else if (section.Tag == SectionTag.EdgeTargets)
-                edgeTargets = reader.ReadArray<int>(section.RawLength / sizeof(int));
+                edgeTargets = reader.ReadArray<int>(EdgeValues(reader, section, edgeStart));
             else if (section.Tag == SectionTag.Roots)
                 roots = DecodeRoots(reader.ReadRemaining(), reader);
             else
@@ -159,14 +168,48 @@ public static class HeapSnapFile
         if (metadata is null || typeNames is null || addresses is null || sizes is null || typeIndex is null
             || edgeStart is null || edgeTargets is null || roots is null)
             throw reader.Corrupt("a required section is missing");
-        Validate(reader, typeNames, addresses, sizes, typeIndex, edgeStart, edgeTargets, roots);
+        Validate(reader, typeNames, addresses, sizes, hugeSizes, typeIndex, edgeStart, edgeTargets, roots);
         ResolveRelativeTargets(edgeStart, edgeTargets, reader);
         return new HeapSnapshot(metadata, typeNames, addresses, sizes, hugeSizes, typeIndex, edgeStart, edgeTargets, roots);
     }
 
+    /// <summary>The object count ADDR declares, refused beyond what HeapLens can hold.</summary>
+    private static long ObjectCount(SectionReader reader, SectionReader.Header section)
+    {
+        long count = section.RawLength / sizeof(ulong);
+        if (count > HeapSnapshot.MaxObjects)
+            throw new HeapLensException(
+                $"{reader.Path} holds {count:N0} objects; HeapLens reads at most {HeapSnapshot.MaxObjects:N0}");
+        return count;
+    }
+
+    /// <summary>
+    /// The values a per-object section must hold: one per object of ADDR, which comes first (the
+    /// writer's order). Checked before anything is allocated, so a section cannot claim more
+    /// objects than the decompressed addresses back.
+    /// </summary>
+    private static long NodeValues(SectionReader reader, SectionReader.Header section, PackedAddresses? addresses, int valueSize)
+    {
+        if (addresses is null)
+            throw reader.Corrupt($"section '{section.Name}' comes before the addresses");
+        if (section.RawLength != (long)addresses.Count * valueSize)
+            throw reader.Corrupt($"section '{section.Name}' disagrees with the addresses on the number of objects");
+        return addresses.Count;
+    }
+
+    /// <summary>The references EDGE must hold: the sum of ECNT, which comes first.</summary>
+    private static long EdgeValues(SectionReader reader, SectionReader.Header section, int[]? edgeStart)
+    {
+        if (edgeStart is null)
+            throw reader.Corrupt($"section '{section.Name}' comes before the reference counts");
+        if (section.RawLength != (long)edgeStart[^1] * sizeof(int))
+            throw reader.Corrupt($"section '{section.Name}' disagrees with the reference counts");
+        return edgeStart[^1];
+    }
+
     /// <summary>Every index must point inside its array: a checksum can collide, an out-of-range index must never reach an analysis.</summary>
-    private static void Validate(SectionReader reader, string[] typeNames, PackedAddresses addresses, uint[] sizes, int[] typeIndex,
-        int[] edgeStart, int[] edgeTargets, HeapRoots roots)
+    private static void Validate(SectionReader reader, string[] typeNames, PackedAddresses addresses, uint[] sizes,
+        Dictionary<int, long>? hugeSizes, int[] typeIndex, int[] edgeStart, int[] edgeTargets, HeapRoots roots)
     {
         int n = addresses.Count;
         if (sizes.Length != n || typeIndex.Length != n || edgeStart.Length != n + 1 || edgeStart[n] != edgeTargets.Length)
@@ -180,6 +223,28 @@ public static class HeapSnapFile
         foreach (int name in roots.NameIndex)
             if (name < -1 || name >= roots.Names.Length)
                 throw reader.Corrupt("a root name is out of range");
+        ValidateSizes(reader, sizes, hugeSizes ?? []);
+    }
+
+    /// <summary>
+    /// A HUGE entry must belong to an object marked huge in SIZE and hold a size of 4 GB or more;
+    /// the heap's total must fit an address space, so every sum of sizes stays a valid long.
+    /// </summary>
+    private static void ValidateSizes(SectionReader reader, uint[] sizes, Dictionary<int, long> hugeSizes)
+    {
+        long total = 0;
+        foreach (uint size in sizes)
+            total += size; // at most 2^31 sizes below 2^32: no overflow
+        foreach (var (node, size) in hugeSizes)
+        {
+            if ((uint)node >= (uint)sizes.Length)
+                throw reader.Corrupt($"a huge object size belongs to object {node}, outside the graph");
+            if (sizes[node] != uint.MaxValue || size < uint.MaxValue || size > HeapSnapshot.MaxHeapBytes)
+                throw reader.Corrupt($"object {node} has an impossible huge size {size}");
+            total += size - uint.MaxValue;
+        }
+        if (total > HeapSnapshot.MaxHeapBytes)
+            throw reader.Corrupt($"its objects add up to {total:N0} bytes, more than any address space holds");
     }
 
     // Addresses are nearly sorted, so their deltas are small numbers that deflate well.
@@ -234,8 +299,7 @@ public static class HeapSnapFile
 
     private static int[] ReadEdgeStarts(SectionReader reader, long nodeCount)
     {
-        if (nodeCount >= Array.MaxLength)
-            throw reader.Corrupt("too many nodes");
+        // nodeCount matched the addresses already read, so this allocation is backed by data.
         var starts = new int[nodeCount + 1];
         reader.Read<int>(starts.AsSpan(1));
         long running = 0;
@@ -244,8 +308,9 @@ public static class HeapSnapFile
             if (starts[i] < 0)
                 throw reader.Corrupt("a negative edge count");
             running += starts[i];
-            if (running > int.MaxValue)
-                throw reader.Corrupt("too many edges");
+            if (running > HeapSnapshot.MaxReferences)
+                throw new HeapLensException(
+                    $"{reader.Path} holds more than {HeapSnapshot.MaxReferences:N0} references, the most HeapLens reads");
             starts[i] = (int)running;
         }
         return starts;
@@ -301,14 +366,19 @@ public static class HeapSnapFile
     private static string[] DecodeStrings(byte[] bytes, SectionReader reader) =>
         Decode(bytes, reader, r => ReadStrings(r, reader));
 
+    /// <summary>
+    /// Strings as BinaryWriter wrote them. Each takes at least its one-byte length, so a count above
+    /// the bytes left is refused before the array is allocated. Names come from the target process:
+    /// they are made safe to print here, once, for every view.
+    /// </summary>
     private static string[] ReadStrings(BinaryReader r, SectionReader reader)
     {
         int count = r.ReadInt32();
-        if (count < 0)
-            throw reader.Corrupt("a negative string count");
+        if (count < 0 || count > r.BaseStream.Length - r.BaseStream.Position)
+            throw reader.Corrupt($"a string count of {count} in {r.BaseStream.Length - r.BaseStream.Position} bytes");
         var strings = new string[count];
         for (int i = 0; i < count; i++)
-            strings[i] = r.ReadString();
+            strings[i] = SafeText.Of(r.ReadString());
         return strings;
     }
 
@@ -326,11 +396,14 @@ public static class HeapSnapFile
         return buffer.ToArray();
     }
 
-    private static Dictionary<int, long> DecodeHugeSizes(byte[] bytes)
+    private static Dictionary<int, long> DecodeHugeSizes(byte[] bytes, SectionReader reader)
     {
+        if (bytes.Length % 12 != 0)
+            throw reader.Corrupt("the huge object sizes are cut off");
         var sizes = new Dictionary<int, long>();
-        for (int at = 0; at + 12 <= bytes.Length; at += 12)
-            sizes[BitConverter.ToInt32(bytes, at)] = BitConverter.ToInt64(bytes, at + 4);
+        for (int at = 0; at < bytes.Length; at += 12)
+            if (!sizes.TryAdd(BitConverter.ToInt32(bytes, at), BitConverter.ToInt64(bytes, at + 4)))
+                throw reader.Corrupt("an object has two huge sizes");
         return sizes;
     }
 
@@ -374,7 +447,14 @@ public static class HeapSnapFile
     {
         try
         {
-            return JsonSerializer.Deserialize<SnapshotMetadata>(bytes) ?? throw reader.Corrupt("empty metadata");
+            var metadata = JsonSerializer.Deserialize<SnapshotMetadata>(bytes) ?? throw reader.Corrupt("empty metadata");
+            return metadata with
+            {
+                ProcessName = SafeText.Of(metadata.ProcessName ?? ""),
+                CommandLine = SafeText.Of(metadata.CommandLine ?? ""),
+                RuntimeVersion = SafeText.Of(metadata.RuntimeVersion ?? ""),
+                HeapLensVersion = SafeText.Of(metadata.HeapLensVersion ?? ""),
+            };
         }
         catch (JsonException)
         {

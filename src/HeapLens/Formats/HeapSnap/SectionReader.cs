@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace HeapLens.Formats.HeapSnap;
@@ -8,9 +9,30 @@ namespace HeapLens.Formats.HeapSnap;
 /// <summary>
 /// Reads sections in order, decompressing payloads straight into the caller's arrays and checking
 /// each section's stored length and XxHash64 before the next one is read.
+/// Lengths in a header are claims, not facts: a stored length must fit in what is left of the file,
+/// a raw length must be one DEFLATE can reach from the stored bytes, and arrays grow only as
+/// decompressed bytes actually arrive, so a small file cannot make the reader allocate gigabytes.
 /// </summary>
 internal sealed class SectionReader(Stream file, string path)
 {
+    /// <summary>
+    /// DEFLATE's best case: a run of one byte costs about 1 bit per 258 output bytes, so one stored
+    /// byte never yields more than 1032 raw bytes (plus a few for block headers).
+    /// </summary>
+    internal const long MaxDeflateRatio = 1032;
+
+    /// <summary>Allocated up front without question: a section this small costs nothing.</summary>
+    private const long EagerBytes = 64L << 10;
+
+    /// <summary>
+    /// Real heaps deflate to well under 1/32 of their raw size only when they are nearly uniform;
+    /// beyond that an array grows with the data instead of trusting the header.
+    /// </summary>
+    private const long PlausibleRatio = 32;
+
+    /// <summary>What one read or write of a span moves at most: spans over 2 GB cannot be viewed as bytes.</summary>
+    internal const int ChunkBytes = 1 << 24;
+
     public readonly record struct Header(uint Tag, uint Codec, long RawLength, long StoredLength, ulong Hash)
     {
         public string Name => SectionTag.Name(Tag);
@@ -33,6 +55,10 @@ internal sealed class SectionReader(Stream file, string path)
             BinaryPrimitives.ReadUInt64LittleEndian(bytes[24..]));
         if (header.RawLength < 0 || header.StoredLength < 0 || (header.Codec != SectionWriter.CodecDeflate && header.Tag != SectionTag.End))
             throw Corrupt($"bad header of section '{header.Name}'");
+        if (file.CanSeek && header.StoredLength > file.Length - file.Position)
+            throw Truncated();
+        if (header.StoredLength > long.MaxValue / MaxDeflateRatio || header.RawLength > header.StoredLength * MaxDeflateRatio + 64)
+            throw Corrupt($"section '{header.Name}' claims {header.RawLength:N0} bytes from {header.StoredLength:N0} stored, more than DEFLATE can expand to");
         _current = header;
         _rawRead = 0;
         if (header.Tag != SectionTag.End)
@@ -62,27 +88,41 @@ internal sealed class SectionReader(Stream file, string path)
         _rawRead += destination.Length;
     }
 
-    public void Read<T>(Span<T> destination) where T : unmanaged => Read(MemoryMarshal.AsBytes(destination));
+    /// <summary>Reads values in chunks: a span of 2 GB or more cannot be seen as one span of bytes.</summary>
+    public void Read<T>(Span<T> destination) where T : unmanaged
+    {
+        int chunk = ChunkBytes / Unsafe.SizeOf<T>();
+        for (int at = 0; at < destination.Length; at += chunk)
+            Read(MemoryMarshal.AsBytes(destination.Slice(at, Math.Min(chunk, destination.Length - at))));
+    }
 
+    /// <summary>
+    /// Reads the rest of the section as <paramref name="count"/> values. The array starts at what the
+    /// stored bytes make plausible and doubles only while decompressed data keeps arriving, so memory
+    /// follows the data, not the header.
+    /// </summary>
     public T[] ReadArray<T>(long count) where T : unmanaged
     {
-        long bytes = count * Marshal.SizeOf<T>();
-        if (count < 0 || count > Array.MaxLength || bytes != _current.RawLength - _rawRead)
-            throw Corrupt($"section '{_current.Name}' holds {_current.RawLength - _rawRead} bytes, not {count} values");
-        var values = GC.AllocateUninitializedArray<T>((int)count);
-        Read<T>(values);
-        return values;
+        int size = Unsafe.SizeOf<T>();
+        long left = _current.RawLength - _rawRead;
+        if (count < 0 || count > Array.MaxLength || count * size != left)
+            throw Corrupt($"section '{_current.Name}' holds {left:N0} bytes, not {count:N0} values");
+        long trusted = Math.Max(EagerBytes, _current.StoredLength * PlausibleRatio) / size;
+        var values = GC.AllocateUninitializedArray<T>((int)Math.Min(count, trusted));
+        int filled = 0;
+        while (true)
+        {
+            Read(values.AsSpan(filled));
+            filled = values.Length;
+            if (filled == count)
+                return values;
+            var larger = GC.AllocateUninitializedArray<T>((int)Math.Min(count, 2L * filled));
+            values.AsSpan().CopyTo(larger);
+            values = larger;
+        }
     }
 
-    public byte[] ReadRemaining()
-    {
-        long left = _current.RawLength - _rawRead;
-        if (left > Array.MaxLength)
-            throw Corrupt($"section '{_current.Name}' is too large");
-        var bytes = new byte[left];
-        Read(bytes);
-        return bytes;
-    }
+    public byte[] ReadRemaining() => ReadArray<byte>(_current.RawLength - _rawRead);
 
     /// <summary>Ends the current section: all of it must have been read and its checksum must match.</summary>
     public void Finish()
@@ -105,6 +145,8 @@ internal sealed class SectionReader(Stream file, string path)
         _payload = null;
         _stored = null;
     }
+
+    public string Path => path;
 
     internal HeapLensException Corrupt(string what) => new($"{path} is corrupt: {what}");
 

@@ -23,6 +23,6 @@ internal static class SectionTag
     {
         Span<byte> bytes = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(bytes, tag);
-        return Encoding.ASCII.GetString(bytes);
+        return SafeText.Of(Encoding.ASCII.GetString(bytes)); // a tag read from a file may hold anything
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace HeapLens.Formats.HeapSnap;
@@ -38,7 +39,13 @@ internal sealed class SectionWriter : IDisposable
         _rawLength += bytes.Length;
     }
 
-    public void Write<T>(ReadOnlySpan<T> values) where T : unmanaged => Write(MemoryMarshal.AsBytes(values));
+    /// <summary>Writes values in chunks: a span of 2 GB or more cannot be seen as one span of bytes.</summary>
+    public void Write<T>(ReadOnlySpan<T> values) where T : unmanaged
+    {
+        int chunk = SectionReader.ChunkBytes / Unsafe.SizeOf<T>();
+        for (int at = 0; at < values.Length; at += chunk)
+            Write(MemoryMarshal.AsBytes(values.Slice(at, Math.Min(chunk, values.Length - at))));
+    }
 
     public void Dispose()
     {

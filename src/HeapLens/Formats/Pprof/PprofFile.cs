@@ -17,19 +17,36 @@ public static class PprofFile
             PprofWriter.Write(profile, gzip);
         });
 
+    /// <summary>
+    /// gzip's best case, as DEFLATE's: one compressed byte never yields more than about 1032 bytes.
+    /// A file that claims to expand further is not gzip; one that expands beyond
+    /// <see cref="PprofReader.MaxProfileBytes"/> is refused whatever its ratio.
+    /// </summary>
+    private const long MaxGzipRatio = 1032;
+
     /// <summary>Reads a profile, gzip-compressed or not.</summary>
-    /// <exception cref="HeapLensException">The file is missing, empty, truncated or not a profile.</exception>
+    /// <exception cref="HeapLensException">The file is missing, empty, truncated, not a profile, or more than a profile can need.</exception>
     public static Profile Load(string path)
     {
+        if (Directory.Exists(path))
+            throw new HeapLensException($"{path} is a directory, not a pprof profile");
         if (!File.Exists(path))
             throw new HeapLensException($"{path}: no such file");
+        // Devices and pipes report no length: refusing them here keeps /dev/zero from being read
+        // forever and a FIFO from blocking the open.
+        long length = new FileInfo(path).Length;
+        if (length == 0)
+            throw new HeapLensException($"{path}: the file is empty (or not a regular file)");
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            if (file.Length == 0)
-                throw new HeapLensException($"{path}: the file is empty");
-            using var input = IsGzip(file) ? (Stream)new GZipStream(file, CompressionMode.Decompress) : file;
-            return PprofReader.Read(input);
+            bool gzip = IsGzip(file);
+            using var input = gzip ? (Stream)new GZipStream(file, CompressionMode.Decompress) : file;
+            long limit = Math.Min(PprofReader.MaxProfileBytes, gzip ? (length + 64) * MaxGzipRatio : length);
+            return PprofReader.Read(new BoundedReadStream(input, limit,
+                () => new HeapLensException(limit == PprofReader.MaxProfileBytes
+                    ? $"{path}: the profile is larger than {PprofReader.MaxProfileBytes / (1 << 20):N0} MB uncompressed, more than HeapLens reads"
+                    : $"{path}: not a pprof profile (its gzip data expands more than gzip can)")));
         }
         catch (HeapLensException e) when (!e.Message.StartsWith(path, StringComparison.Ordinal))
         {
@@ -43,6 +60,10 @@ public static class PprofFile
         {
             throw new HeapLensException($"{path}: not a pprof profile (truncated)", e);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new HeapLensException($"cannot read {path}: {e.Message}", e);
+        }
     }
 
     /// <summary>
@@ -54,6 +75,9 @@ public static class PprofFile
     {
         try
         {
+            // Devices and pipes report no length: never opened (a FIFO would block the open).
+            if (!File.Exists(path) || new FileInfo(path).Length < 2)
+                return false;
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
             Span<byte> head = stackalloc byte[2];
             int read = file.ReadAtLeast(head, 2, throwOnEndOfStream: false);

@@ -36,6 +36,55 @@ internal sealed class RawProfile
     public long TimeNanos, DurationNanos, Period, DefaultSampleType;
     public (long Type, long Unit)? PeriodType;
 
+    private readonly HashSet<ulong> _mappingIds = [];
+    private readonly HashSet<ulong> _functionIds = [];
+    private readonly HashSet<ulong> _locationIds = [];
+    private long[]? _valueMagnitudes;
+
+    // Checked as each message is decoded, not at the end: a file of millions of empty or repeated
+    // messages is refused at the first one instead of first filling memory with them.
+
+    public void AddMapping(RawMapping m)
+    {
+        if (m.Id == 0 || !_mappingIds.Add(m.Id))
+            throw Invalid($"mapping id {m.Id} is zero or repeated");
+        Mappings.Add(m);
+    }
+
+    public void AddFunction(RawFunction f)
+    {
+        if (f.Id == 0 || !_functionIds.Add(f.Id))
+            throw Invalid($"function id {f.Id} is zero or repeated");
+        Functions.Add(f);
+    }
+
+    public void AddLocation(Location location)
+    {
+        if (location.Id == 0 || !_locationIds.Add(location.Id))
+            throw Invalid($"location id {location.Id} is zero or repeated");
+        Locations.Add(location);
+    }
+
+    /// <summary>
+    /// A sample needs one value per sample type (read by the first pass). The magnitudes of each
+    /// type's values must add up to at most long.MaxValue, so that every total, flat, cum, by line
+    /// or by stack, is exact: such a profile is refused here rather than summed with overflow.
+    /// </summary>
+    public void AddSample(RawSample sample)
+    {
+        if (sample.Values.Count != SampleTypes.Count)
+            throw Invalid($"a sample has {sample.Values.Count} values for {SampleTypes.Count} sample types");
+        _valueMagnitudes ??= new long[SampleTypes.Count];
+        for (int i = 0; i < sample.Values.Count; i++)
+        {
+            long value = sample.Values[i];
+            if (value == long.MinValue || Math.Abs(value) > long.MaxValue - _valueMagnitudes[i])
+                throw Invalid($"the values of sample type {i + 1} add up past {long.MaxValue:N0}");
+            _valueMagnitudes[i] += Math.Abs(value);
+        }
+        Samples.Add(sample);
+    }
+
     public Profile Resolve()
     {
         if (Strings.Count == 0 || Strings[0] != "")
@@ -117,5 +166,5 @@ internal sealed class RawProfile
         index >= 0 && index < Strings.Count ? Strings[(int)index]
             : throw Invalid($"string index {index} is outside its string table of {Strings.Count}");
 
-    private static HeapLensException Invalid(string why) => new($"not a valid pprof profile: {why}");
+    public static HeapLensException Invalid(string why) => new($"not a valid pprof profile: {why}");
 }

@@ -9,15 +9,30 @@ namespace HeapLens.Formats.Pprof;
 /// Strings are referenced by index before the string table may have been read, so messages keep
 /// indexes while decoding and are resolved at the end. Every reference is checked: a profile that
 /// decodes here is safe to report on.
+/// Hostile input is refused before it costs memory: the bytes are bounded (<see cref="MaxProfileBytes"/>),
+/// a first pass reads the sample types so that every sample is checked as it is decoded (a run of
+/// empty messages cannot pile up objects), and ids are checked when their message is read.
 /// </summary>
 public static class PprofReader
 {
-    /// <exception cref="HeapLensException">The bytes are not a valid profile.</exception>
+    /// <summary>
+    /// The largest uncompressed profile read: 1 GB of profile.proto is millions of stacks, far
+    /// beyond what an allocation profile holds; beyond it the objects would not fit in memory anyway.
+    /// </summary>
+    public const long MaxProfileBytes = 1L << 30;
+
+    /// <exception cref="HeapLensException">The bytes are not a valid profile, or are more than <see cref="MaxProfileBytes"/>.</exception>
     public static Profile Read(Stream input)
     {
+        var (bytes, length) = ReadBounded(input, MaxProfileBytes);
         try
         {
-            return Decode(new CodedInputStream(input, leaveOpen: true)).Resolve();
+            var raw = new RawProfile();
+            ReadSampleTypes(new CodedInputStream(bytes, 0, length), raw);
+            if (raw.SampleTypes.Count == 0)
+                throw RawProfile.Invalid("it has no sample types");
+            Decode(new CodedInputStream(bytes, 0, length), raw);
+            return raw.Resolve();
         }
         catch (InvalidProtocolBufferException e)
         {
@@ -25,20 +40,48 @@ public static class PprofReader
         }
     }
 
-    private static RawProfile Decode(CodedInputStream input)
+    /// <summary>All of a stream (a buffer and its used length), refused past <paramref name="limit"/> bytes; grows with the data.</summary>
+    private static (byte[] Buffer, int Length) ReadBounded(Stream input, long limit)
     {
-        var raw = new RawProfile();
+        var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = input.Read(chunk)) > 0)
+        {
+            if (buffer.Length + read > limit)
+                throw new HeapLensException($"the profile is larger than {limit / (1 << 20):N0} MB uncompressed, more than HeapLens reads");
+            buffer.Write(chunk, 0, read);
+        }
+        return (buffer.GetBuffer(), (int)buffer.Length); // no copy: the reader only reads
+    }
+
+    private static void ReadSampleTypes(CodedInputStream input, RawProfile raw)
+    {
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            if (WireFormat.GetTagFieldNumber(tag) == F.Profile.SampleType
+                && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
+                raw.SampleTypes.Add(DecodeValueType(input.ReadBytes()));
+            else
+                input.SkipLastField();
+        }
+    }
+
+    private static void Decode(CodedInputStream input, RawProfile raw)
+    {
         uint tag;
         while ((tag = input.ReadTag()) != 0)
         {
             switch (WireFormat.GetTagFieldNumber(tag))
             {
-                case F.Profile.SampleType: raw.SampleTypes.Add(DecodeValueType(input.ReadBytes())); break;
-                case F.Profile.Sample: raw.Samples.Add(DecodeSample(input.ReadBytes())); break;
-                case F.Profile.Mapping: raw.Mappings.Add(DecodeMapping(input.ReadBytes())); break;
-                case F.Profile.Location: raw.Locations.Add(DecodeLocation(input.ReadBytes())); break;
-                case F.Profile.Function: raw.Functions.Add(DecodeFunction(input.ReadBytes())); break;
-                case F.Profile.StringTable: raw.Strings.Add(input.ReadString()); break;
+                case F.Profile.SampleType: input.SkipLastField(); break; // read by the first pass
+                case F.Profile.Sample: raw.AddSample(DecodeSample(input.ReadBytes())); break;
+                case F.Profile.Mapping: raw.AddMapping(DecodeMapping(input.ReadBytes())); break;
+                case F.Profile.Location: raw.AddLocation(DecodeLocation(input.ReadBytes())); break;
+                case F.Profile.Function: raw.AddFunction(DecodeFunction(input.ReadBytes())); break;
+                // Names come from a file: made safe to print once, here, for every view.
+                case F.Profile.StringTable: raw.Strings.Add(SafeText.Of(input.ReadString())); break;
                 case F.Profile.TimeNanos: raw.TimeNanos = input.ReadInt64(); break;
                 case F.Profile.DurationNanos: raw.DurationNanos = input.ReadInt64(); break;
                 case F.Profile.PeriodType: raw.PeriodType = DecodeValueType(input.ReadBytes()); break;
@@ -48,7 +91,6 @@ public static class PprofReader
                 default: input.SkipLastField(); break;
             }
         }
-        return raw;
     }
 
     private static (long Type, long Unit) DecodeValueType(ByteString bytes)

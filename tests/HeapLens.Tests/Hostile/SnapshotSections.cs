@@ -1,0 +1,113 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.IO.Hashing;
+using System.Text;
+using HeapLens.Formats.HeapSnap;
+using HeapLens.Snapshots;
+using HeapLens.Tests.Analysis;
+
+namespace HeapLens.Tests.Hostile;
+
+/// <summary>One section of a .heapsnap as a test crafts it: the decompressed payload, and what its header claims.</summary>
+internal sealed record CraftedSection(string Tag, byte[] Raw)
+{
+    /// <summary>The raw length the header claims; the payload's real length unless a test lies.</summary>
+    public long? ClaimedRawLength { get; init; }
+}
+
+/// <summary>
+/// Takes real .heapsnap files apart into sections and puts crafted ones together, with valid
+/// checksums, so that a test reaches the reader's checks past the checksum.
+/// </summary>
+internal static class SnapshotSections
+{
+    /// <summary>A small real snapshot: three types, a chain, a static root with a name.</summary>
+    public static HeapSnapshot Small(string[]? typeNames = null, string[]? rootNames = null, Dictionary<int, long>? hugeSizes = null)
+    {
+        var graph = TestGraph.Build(6, [(0, 1), (1, 2), (2, 3), (0, 4), (4, 5)], [TestGraph.Strong(0)],
+            sizeOf: i => (uint)(24 + 8 * i), typeOf: i => i % 3, typeNames: typeNames ?? ["App.Cache", "App.Node", "System.Byte[]"],
+            hugeSizes: hugeSizes);
+        if (hugeSizes is not null)
+            foreach (int node in hugeSizes.Keys)
+                graph.Sizes[node] = uint.MaxValue;
+        var roots = new HeapRoots([0], [RootKind.Static], [0], rootNames ?? ["App.Program.Cache"]);
+        return new HeapSnapshot(new SnapshotMetadata { ProcessName = "App", ProcessId = 42 }, graph.TypeNames, graph.Addresses,
+            graph.Sizes, graph.HugeSizes, graph.TypeIndex, graph.EdgeStart, graph.EdgeTargets, roots);
+    }
+
+    public static byte[] SmallFile(HeapSnapshot? snapshot = null)
+    {
+        using var directory = new Infrastructure.TempDirectory();
+        string path = directory.File("small.heapsnap");
+        HeapSnapFile.Write(snapshot ?? Small(), path);
+        return File.ReadAllBytes(path);
+    }
+
+    public static List<CraftedSection> Split(byte[] file)
+    {
+        var sections = new List<CraftedSection>();
+        int at = 16;
+        while (at < file.Length)
+        {
+            string tag = Encoding.ASCII.GetString(file, at, 4);
+            long stored = BinaryPrimitives.ReadInt64LittleEndian(file.AsSpan(at + 16));
+            at += SectionWriter.HeaderSize;
+            byte[] raw = [];
+            if (tag != "END!")
+            {
+                using var inflate = new DeflateStream(new MemoryStream(file, at, (int)stored), CompressionMode.Decompress);
+                using var buffer = new MemoryStream();
+                inflate.CopyTo(buffer);
+                raw = buffer.ToArray();
+            }
+            sections.Add(new CraftedSection(tag, raw));
+            at += (int)stored;
+        }
+        return sections;
+    }
+
+    public static byte[] Join(IEnumerable<CraftedSection> sections)
+    {
+        using var file = new MemoryStream();
+        file.Write("HEAPSNAP"u8);
+        file.Write(BitConverter.GetBytes(HeapSnapFile.Version));
+        file.Write(new byte[4]);
+        foreach (var section in sections)
+        {
+            byte[] stored = [];
+            if (section.Tag != "END!")
+            {
+                using var buffer = new MemoryStream();
+                using (var deflate = new DeflateStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+                    deflate.Write(section.Raw);
+                stored = buffer.ToArray();
+            }
+            var header = new byte[SectionWriter.HeaderSize].AsSpan();
+            BinaryPrimitives.WriteUInt32LittleEndian(header, SectionTag.Of(section.Tag));
+            BinaryPrimitives.WriteUInt32LittleEndian(header[4..], section.Tag == "END!" ? 0u : SectionWriter.CodecDeflate);
+            BinaryPrimitives.WriteInt64LittleEndian(header[8..], section.ClaimedRawLength ?? section.Raw.Length);
+            BinaryPrimitives.WriteInt64LittleEndian(header[16..], stored.Length);
+            BinaryPrimitives.WriteUInt64LittleEndian(header[24..], XxHash64.HashToUInt64(stored));
+            file.Write(header);
+            file.Write(stored);
+        }
+        return file.ToArray();
+    }
+
+    /// <summary>A real small snapshot with one section's payload replaced.</summary>
+    public static byte[] WithSection(string tag, byte[] raw, long? claimedRawLength = null) =>
+        Join(Split(SmallFile()).Select(s => s.Tag == tag ? new CraftedSection(tag, raw) { ClaimedRawLength = claimedRawLength } : s));
+
+    /// <summary>BinaryWriter's encoding of a list of strings with a chosen count.</summary>
+    public static byte[] Strings(int count, params string[] strings)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(count);
+            foreach (string s in strings)
+                writer.Write(s);
+        }
+        return buffer.ToArray();
+    }
+}
