@@ -1,4 +1,4 @@
-using HeapLens.Cli.Reports;
+using HeapLens.Cli.Views;
 using Xunit;
 
 namespace HeapLens.Tests;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using HeapLens.Cli.Infrastructure;
-using HeapLens.Cli.Reports;
 using HeapLens.Cli.Views;
 using HeapLens.Collection;
 using HeapLens.Formats.Pprof;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using HeapLens.Analysis;
 using HeapLens.Cli.Infrastructure;
-using HeapLens.Cli.Reports;
 using HeapLens.Cli.Views;
 using HeapLens.Reports;
 using HeapLens.Collection;

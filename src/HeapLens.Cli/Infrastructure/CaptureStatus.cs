@@ -1,4 +1,4 @@
-using HeapLens.Cli.Reports;
+using HeapLens.Cli.Views;
 using HeapLens.Collection;
 using Spectre.Console;
 

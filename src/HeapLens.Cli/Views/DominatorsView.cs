@@ -1,4 +1,3 @@
-using HeapLens.Cli.Reports;
 using HeapLens.Reports;
 using Spectre.Console;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using HeapLens.Cli.Reports;
 using HeapLens.Monitoring;
 using HeapLens.Reports;
 using Spectre.Console;

@@ -1,4 +1,3 @@
-using HeapLens.Cli.Reports;
 
 namespace HeapLens.Cli.Views;
 

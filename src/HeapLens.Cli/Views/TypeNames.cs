@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace HeapLens.Cli.Reports;
+namespace HeapLens.Cli.Views;
 
 /// <summary>
 /// Runtime type names as C# readers know them, for text views only (JSON keeps the runtime's names):

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace HeapLens.Cli.Reports;
+namespace HeapLens.Cli.Views;
 
 /// <summary>Human-readable sizes for text reports (JSON reports give exact bytes).</summary>
 internal static class Sizes
