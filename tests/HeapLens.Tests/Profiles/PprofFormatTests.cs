@@ -50,6 +50,17 @@ public sealed class PprofFormatTests : IDisposable
     }
 
     [Fact]
+    public void A_profile_written_to_a_stream_is_the_file_byte_for_byte()
+    {
+        var profile = SmallProfile();
+        PprofFile.Save(profile, PathOf("file.pb.gz"));
+        using var stream = new MemoryStream();
+        PprofFile.Save(profile, stream);
+        Assert.True(stream.CanWrite); // left open for the caller (an HTTP response goes on)
+        Assert.Equal(File.ReadAllBytes(PathOf("file.pb.gz")), stream.ToArray());
+    }
+
+    [Fact]
     public void Samples_with_the_same_stack_type_and_size_merge()
     {
         var profile = SmallProfile();

@@ -70,6 +70,12 @@ public class HeapGraphBuilderTests
 
         HeapSnapFile.Write(snapshot, path);
         var loaded = HeapSnapFile.Read(path);
+        // A stream gets the file's bytes exactly.
+        using (var stream = new MemoryStream())
+        {
+            HeapSnapFile.Write(snapshot, stream);
+            Assert.Equal(File.ReadAllBytes(path), stream.ToArray());
+        }
 
         Assert.Equal(5L << 30, loaded.SizeOf(0));
         Assert.Equal((5L << 30) + 24, loaded.TotalBytes);

@@ -36,6 +36,12 @@ public static class HeapSnapFile
     public static void Write(HeapSnapshot snapshot, string path) =>
         AtomicFile.Write(path, file => WriteTo(snapshot, file), bufferSize: 1 << 20);
 
+    /// <summary>
+    /// Writes the snapshot to a stream (an HTTP response, a pipe): the same bytes as a file. Unlike
+    /// <see cref="Write(HeapSnapshot, string)"/> nothing is atomic: a failure leaves the stream cut.
+    /// </summary>
+    public static void Write(HeapSnapshot snapshot, Stream output) => WriteTo(snapshot, output);
+
     private static void WriteTo(HeapSnapshot snapshot, Stream file)
     {
         // The reader's limits, checked before a byte is written: never a file HeapLens cannot read back.

@@ -10,12 +10,14 @@ public static class PprofFile
     /// Writes the profile gzip-compressed. The bytes go to a temporary file in the same directory
     /// that is renamed over the target only when complete, so a failure never leaves half a file.
     /// </summary>
-    public static void Save(Profile profile, string path) =>
-        AtomicFile.Write(path, file =>
-        {
-            using var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true);
-            PprofWriter.Write(profile, gzip);
-        });
+    public static void Save(Profile profile, string path) => AtomicFile.Write(path, file => Save(profile, file));
+
+    /// <summary>Writes the profile gzip-compressed to a stream (an HTTP response, a pipe), leaving it open.</summary>
+    public static void Save(Profile profile, Stream output)
+    {
+        using var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true);
+        PprofWriter.Write(profile, gzip);
+    }
 
     /// <summary>
     /// gzip's best case, as DEFLATE's: one compressed byte never yields more than about 1032 bytes.
