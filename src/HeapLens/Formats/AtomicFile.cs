@@ -79,34 +79,6 @@ public static class AtomicFile
         }
     }
 
-    /// <summary>Same as <see cref="Write"/> for a writer that works asynchronously.</summary>
-    public static async Task WriteAsync(string path, Func<Stream, Task> write, int bufferSize = 1 << 16)
-    {
-        string fullPath = CheckDestination(path);
-        string temporary = TemporaryNameFor(fullPath);
-        try
-        {
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize,
-                             FileOptions.Asynchronous))
-            {
-                await write(file).ConfigureAwait(false);
-                await file.FlushAsync().ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temporary);
-            throw new HeapLensException($"cannot write {path}: {e.Message}", e);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
-    }
-
     // Hidden, unique, and in the same directory: a rename within one file system is atomic.
     private static string TemporaryNameFor(string fullPath) =>
         Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");

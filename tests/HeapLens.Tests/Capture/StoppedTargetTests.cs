@@ -16,21 +16,8 @@ public class StoppedTargetTests
         using var target = TargetProcess.StartTestTarget();
         target.Send("items 1000");
         using var directory = new TempDirectory();
-        RunningHeapLens.SendSignal(target.Id, RunningHeapLens.SigStop);
-        try
-        {
-            var result = await HeapLensCli.RunInAsync(directory.Path, TimeSpan.FromSeconds(60),
-                "snapshot", "-p", target.Id.ToString(), "-o", "x.heapsnap", "--timeout", "3");
-
-            Assert.Equal(1, result.ExitCode);
-            Assert.Contains($"process {target.Id} is stopped", result.StandardError);
-            OutputFileTests.AssertOneLine(result.StandardError);
-            Assert.Empty(Directory.GetFileSystemEntries(directory.Path));
-        }
-        finally
-        {
-            RunningHeapLens.SendSignal(target.Id, RunningHeapLens.SigCont);
-        }
+        await AssertRefusedWhileStoppedAsync(target.Id, directory, TimeSpan.FromSeconds(60),
+            "snapshot", "-p", target.Id.ToString(), "-o", "x.heapsnap", "--timeout", "3");
         // Continued, it is captured normally: the lock was released and no session is left.
         var again = HeapLensCli.Run("snapshot", "-p", target.Id.ToString(), "-o", directory.File("after.heapsnap"));
         Assert.True(again.ExitCode == 0, again.StandardError);
@@ -42,20 +29,29 @@ public class StoppedTargetTests
         using var target = ChildProcess.StartDll("AllocTarget.dll", "churn", "120");
         await target.WaitForLineAsync("ready", TimeSpan.FromSeconds(30));
         using var directory = new TempDirectory();
-        RunningHeapLens.SendSignal(target.Id, RunningHeapLens.SigStop);
+        await AssertRefusedWhileStoppedAsync(target.Id, directory, TimeSpan.FromSeconds(90),
+            "allocs", "-p", target.Id.ToString(), "-o", "p.pb.gz", "--duration", "2s");
+    }
+
+    /// <summary>
+    /// Runs heaplens on a SIGSTOPped target: it must give up with one line saying the target is stopped,
+    /// and write nothing. The target is continued whatever happens.
+    /// </summary>
+    private static async Task AssertRefusedWhileStoppedAsync(int pid, TempDirectory directory, TimeSpan limit, params string[] arguments)
+    {
+        RunningHeapLens.SendSignal(pid, RunningHeapLens.SigStop);
         try
         {
-            var result = await HeapLensCli.RunInAsync(directory.Path, TimeSpan.FromSeconds(90),
-                "allocs", "-p", target.Id.ToString(), "-o", "p.pb.gz", "--duration", "2s");
+            var result = await HeapLensCli.RunInAsync(directory.Path, limit, arguments);
 
             Assert.Equal(1, result.ExitCode);
-            Assert.Contains($"process {target.Id} is stopped", result.StandardError);
+            Assert.Contains($"process {pid} is stopped", result.StandardError);
             OutputFileTests.AssertOneLine(result.StandardError);
             Assert.Empty(Directory.GetFileSystemEntries(directory.Path));
         }
         finally
         {
-            RunningHeapLens.SendSignal(target.Id, RunningHeapLens.SigCont);
+            RunningHeapLens.SendSignal(pid, RunningHeapLens.SigCont);
         }
     }
 
