@@ -91,7 +91,7 @@ public sealed class AllocationProfileBuilder
     /// <summary>Adds one sample standing for <paramref name="objects"/> objects and <paramref name="bytes"/> bytes.</summary>
     public void Add(int stack, string typeName, long objectSize, double objects, double bytes)
     {
-        ulong type = TypeLocation(SafeText.Of(typeName));
+        ulong type = TypeLocation(typeName); // Function() makes the name safe to print, once per type
         ref var totals = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(
             _samples, (stack, type, objectSize), out _);
         totals.Objects += objects;
