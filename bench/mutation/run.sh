@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Mutation testing (Stryker.NET) of the code whose tests are fast: analysis, profiles, formats,
+# monitoring and timelines. Not part of CI: a full run takes hours on 2 cores.
+#   bench/mutation/run.sh                          # every folder in stryker-config.json
+#   bench/mutation/run.sh '**/Monitoring/**/*.cs'  # one slice
+# The JSON and HTML reports land in bench/results/mutation/<slice>/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+dotnet tool restore >/dev/null
+slice=all
+args=()
+for glob in "$@"; do  # several globs: the report is named after the last
+  args+=(--mutate "$glob")
+  slice=$(echo "$glob" | sed -E 's#\*\*/##g; s#/?\*+(\.cs)?##g; s#[^A-Za-z0-9]+#-#g; s#^-|-$##g')
+done
+out=$(mktemp -d)
+(cd src/HeapLens && dotnet stryker --config-file ../../bench/mutation/stryker-config.json --output "$out" "${args[@]}")
+dest=bench/results/mutation/$slice
+mkdir -p "$dest"
+cp "$out"/reports/mutation-report.json "$out"/reports/mutation-report.html "$dest"/
+python3 bench/mutation/score.py "$dest"/mutation-report.json | tee "$dest"/score.txt
