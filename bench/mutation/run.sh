@@ -3,7 +3,7 @@
 # monitoring and timelines. Not part of CI: a full run takes hours on 2 cores.
 #   bench/mutation/run.sh                          # every folder in stryker-config.json
 #   bench/mutation/run.sh '**/Monitoring/**/*.cs'  # one slice
-# The JSON and HTML reports land in bench/results/mutation/<slice>/.
+# The JSON report and the score per folder land in bench/results/mutation/<slice>/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dotnet tool restore >/dev/null
@@ -17,5 +17,6 @@ out=$(mktemp -d)
 (cd src/HeapLens && dotnet stryker --config-file ../../bench/mutation/stryker-config.json --output "$out" "${args[@]}")
 dest=bench/results/mutation/$slice
 mkdir -p "$dest"
-cp "$out"/reports/mutation-report.json "$out"/reports/mutation-report.html "$dest"/
+cp "$out"/reports/mutation-report.json "$dest"/  # the HTML report stays in $out (2 MB a slice)
+echo "HTML report: $out/reports/mutation-report.html"
 python3 bench/mutation/score.py "$dest"/mutation-report.json | tee "$dest"/score.txt
