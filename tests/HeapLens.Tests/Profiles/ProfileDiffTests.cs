@@ -281,10 +281,10 @@ public sealed class ProfileDiffTests : IDisposable
     }
 }
 
-/// <summary>Reads the rows of `go tool pprof -top` (with -unit=b): flat and cum per function, exact.</summary>
+/// <summary>Reads the rows of `go tool pprof -top` (with -unit=b: exact values, "B" after bytes and "b" after counts): flat and cum per function.</summary>
 internal static class PprofTop
 {
-    private static readonly Regex Row = new(@"^\s*(-?\d+)B?\s+\S+%\s+\S+%\s+(-?\d+)B?\s+\S+%\s+(.+?)\s*$");
+    private static readonly Regex Row = new(@"^\s*(-?\d+)[Bb]?\s+\S+%\s+\S+%\s+(-?\d+)[Bb]?\s+\S+%\s+(.+?)\s*$");
 
     /// <summary>A name as pprof prints it: pprof drops what is between angle brackets (C++ template arguments).</summary>
     public static string Shortened(string name) => Regex.Replace(name, "<.*>", "");
