@@ -70,18 +70,21 @@ public sealed class LiveProfileDiffTests(StepsCaptureFixture capture) : IClassFi
     }
 
     [Theory]
-    [InlineData("alloc_space")]
-    [InlineData("alloc_objects")]
-    public void Go_pprof_base_reads_the_same_changes(string sampleType)
+    [InlineData("alloc_space", false)]
+    [InlineData("alloc_objects", false)]
+    [InlineData("alloc_space", true)]
+    public void Go_pprof_base_reads_the_same_changes(string sampleType, bool normalize)
     {
-        var ours = RowsByName(Diff("--sample", sampleType));
-        var (exit, top, error) = ChildProcess.RunHeapLens("top", capture.NewPath, "--base", capture.BasePath, "--sample", sampleType, "-n", "100000", "--format", "json");
+        string[] normalized = normalize ? ["--normalize"] : [];
+        var ours = RowsByName(Diff(["--sample", sampleType, .. normalized]));
+        var (exit, top, error) = ChildProcess.RunHeapLens(["top", capture.NewPath, "--base", capture.BasePath, "--sample", sampleType,
+            "-n", "100000", "--format", "json", .. normalized]);
         Assert.True(exit == 0, error);
         var ourTop = JsonDocument.Parse(top).RootElement.GetProperty("functions").EnumerateArray()
             .ToDictionary(f => f.GetProperty("name").GetString()!);
 
-        var theirs = PprofTop.Rows(GoPprof.Run("-top", "-base", capture.BasePath, $"-sample_index={sampleType}", "-unit=b",
-            "-nodefraction=0", "-nodecount=100000", capture.NewPath));
+        var theirs = PprofTop.Rows(GoPprof.Run([.. normalize ? ["-normalize"] : Array.Empty<string>(), "-top", "-base", capture.BasePath,
+            $"-sample_index={sampleType}", "-unit=b", "-nodefraction=0", "-nodecount=100000", capture.NewPath]));
         Assert.Contains(theirs, r => r.Name == Objects);
         Assert.Contains(theirs, r => r.Name == "System.Object");
         foreach (var (name, flat, cum) in theirs)
