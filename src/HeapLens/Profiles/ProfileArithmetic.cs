@@ -60,25 +60,20 @@ public static class ProfileArithmetic
         ulong offset = MaxId(newProfile);
         CopyTables(baseProfile, result, offset);
 
-        var merged = new Dictionary<string, Sample>(StringComparer.Ordinal);
-        var index = new ProfileIndex(result);
-        var frames = new List<Frame>();
-        var key = new StringBuilder();
+        var merged = new Dictionary<(int[] Stack, string Labels), Sample>(StackReadings.KeyComparer.Instance);
+        var readings = new StackReadings(result);
+        var labels = new StringBuilder();
         void Add(Sample sample, ulong[] locations, long[] values)
         {
-            var candidate = CopySample(sample, locations, values);
-            index.Frames(candidate, frames);
-            key.Clear();
-            foreach (var frame in frames)
-                key.Append(frame.Name).Append('\u0001').Append(frame.Function?.FileName).Append('\u0001').Append(frame.Line).Append('\n');
+            labels.Clear();
             foreach (var label in sample.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).ThenBy(l => l.Text).ThenBy(l => l.Number))
-                key.Append(label.Key).Append('=').Append(label.Text ?? $"{label.Number}{label.NumberUnit}").Append('\u0002');
-            string k = key.ToString();
-            if (merged.TryGetValue(k, out var existing))
+                labels.Append(label.Key).Append('=').Append(label.Text ?? $"{label.Number}{label.NumberUnit}").Append('\u0002');
+            var key = (readings.Of(locations), labels.ToString());
+            if (merged.TryGetValue(key, out var existing))
                 for (int i = 0; i < values.Length; i++)
                     existing.Values[i] += values[i];
             else
-                merged.Add(k, candidate);
+                merged.Add(key, CopySample(sample, locations, values));
         }
         foreach (var sample in newProfile.Samples)
             Add(sample, sample.LocationIds, (long[])sample.Values.Clone());

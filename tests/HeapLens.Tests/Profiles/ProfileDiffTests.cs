@@ -256,6 +256,18 @@ public sealed class ProfileDiffTests : IDisposable
         Assert.Contains("--by retainer is for heap snapshots", snapshotOption.StandardError);
     }
 
+    [Theory]
+    [InlineData("--normalize", "--normalize is for profiles")]
+    [InlineData("--by=line", "--by line is for profiles")]
+    public void Profile_options_on_snapshots_are_refused(string option, string message)
+    {
+        string a = Make("snapshot"), b = _directory.File("other.heapsnap");
+        File.Copy(a, b);
+        var result = HeapLensCli.Run("diff", a, b, option);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(message, Assert.Single(result.StandardError.TrimEnd().Split('\n')));
+    }
+
     private string Make(string kind)
     {
         string path = _directory.File(kind + ".pb.gz");
