@@ -15,6 +15,12 @@ if (args.Length >= 4 && args[0] == "--write-shape")
     HeapLens.Formats.HeapSnap.HeapSnapFile.Write(PathologicalHeaps.Create(args[1], int.Parse(args[2])).Snapshot, args[3]);
     return;
 }
+// `--write-profiles <stacks> <dir>`: two synthetic allocation profiles, to time `heaplens diff` on them (see SyntheticProfiles).
+if (args.Length >= 3 && args[0] == "--write-profiles")
+{
+    SyntheticProfiles.Write(int.Parse(args[1]), args[2]);
+    return;
+}
 if (args.Length >= 2 && args[0] == "--quick")
 {
     QuickRun.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 20_000_000, args.Length > 3 ? int.Parse(args[3]) : 3);

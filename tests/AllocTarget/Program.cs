@@ -11,6 +11,10 @@ using AllocTarget;
 //       prints "ready", then runs an allocation-heavy loop for the given time (churn: nothing but
 //       allocations; work: string formatting, splitting, parsing and counting) and prints
 //       "throughput <operations per second>" once per second and "total <operations per second>" at the end.
+//   steps
+//       prints "ready", then reads commands from stdin until it closes: "arrays <MB>" runs
+//       Allocators.AllocateArrays, "objects <MB>" Allocators.AllocateObjects; after each it prints
+//       "done <count> <bytes>" (exact, as for mix). Profile diffs record one set of steps, then another.
 //   forever
 //       prints "waiting", waits for a line on stdin, then allocates byte[100] arrays in a tight loop
 //       in Forever.AllocForever, a method entered once and never left: the runtime replaces its
@@ -27,13 +31,16 @@ switch (args.FirstOrDefault())
     case "work" when args.Length == 2:
         Churn.Run(Seconds(args[1]), Churn.WorkBatch);
         return 0;
+    case "steps" when args.Length == 1:
+        Steps();
+        return 0;
     case "forever":
         Console.WriteLine("waiting");
         Console.In.ReadLine();
         Forever.AllocForever();
         return 0;
     default:
-        Console.Error.WriteLine("usage: AllocTarget mix <arrayMB> <objectMB> | churn <seconds> | work <seconds> | forever");
+        Console.Error.WriteLine("usage: AllocTarget mix <arrayMB> <objectMB> | steps | churn <seconds> | work <seconds> | forever");
         return 2;
 }
 
@@ -48,4 +55,16 @@ static void Mix(long arrayBytesWanted, long objectBytesWanted)
     var objects = Allocators.AllocateObjects(objectBytesWanted);
     Console.WriteLine($"done {arrays.Count} {arrays.Bytes} {objects.Count} {objects.Bytes}");
     Console.In.ReadToEnd();
+}
+
+static void Steps()
+{
+    Console.WriteLine("ready");
+    while (Console.In.ReadLine() is { } line)
+    {
+        string[] words = line.Split(' ');
+        long bytes = long.Parse(words[1]) << 20;
+        var done = words[0] == "arrays" ? Allocators.AllocateArrays(bytes) : Allocators.AllocateObjects(bytes);
+        Console.WriteLine($"done {done.Count} {done.Bytes}");
+    }
 }

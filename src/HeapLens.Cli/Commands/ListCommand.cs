@@ -15,16 +15,19 @@ internal static class ListCommand
         var file = new Argument<string>("file") { Description = "A pprof profile (.pb.gz), e.g. from 'heaplens allocs'." };
         var pattern = new Argument<string>("regex") { Description = "A regular expression matched against function names." };
         var format = OutputFormatOption.Create();
+        var baseline = new ProfileBaseOptions();
         var command = new Command("list",
             "Show the source of the functions matching REGEX with the bytes and objects allocated under each line.")
         {
-            file, pattern, format,
+            file, pattern, baseline.Base, baseline.Normalize, format,
         };
         command.SetAction(result => CommandRunner.Run(() =>
         {
             string path = result.GetValue(file)!;
             var regex = Compile(result.GetValue(pattern)!);
-            var report = ProfileListReport.Create(path, ProfileLoader.Load(path), regex);
+            var report = baseline.Pair(result, path) is { } pair
+                ? ProfileListReport.Create(pair, regex)
+                : ProfileListReport.Create(path, ProfileLoader.Load(path), regex);
             return ReportOutput.Write(report, result.GetValue(format), ProfileListView.Write);
         }));
         return command;

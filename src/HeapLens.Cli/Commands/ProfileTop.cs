@@ -2,6 +2,7 @@ using System.CommandLine;
 using HeapLens.Cli.Infrastructure;
 using HeapLens.Cli.Views;
 using HeapLens.Formats.Pprof;
+using HeapLens.Profiles;
 using HeapLens.Reports;
 
 namespace HeapLens.Cli.Commands;
@@ -20,11 +21,16 @@ internal static class ProfileTop
         Description = "Profiles: sort by cumulative value (the function and everything it calls) instead of flat.",
     };
 
-    public static int Run(string path, string? sample, bool cum, int rows, OutputFormat format)
+    /// <summary>--base and --normalize: top of the profile minus a base.</summary>
+    public static ProfileBaseOptions Base { get; } = new();
+
+    public static int Run(string path, string? sample, bool cum, int rows, OutputFormat format, ProfilePair? pair = null)
     {
         if (rows <= 0)
             throw new HeapLensException("--rows must be a positive number");
-        var report = ProfileTopReport.Create(path, ProfileLoader.Load(path), sample, cum, rows);
+        var report = pair is null
+            ? ProfileTopReport.Create(path, ProfileLoader.Load(path), sample, cum, rows)
+            : ProfileTopReport.Create(pair, sample, cum, rows);
         return ReportOutput.Write(report, format, ProfileTopView.Write);
     }
 }

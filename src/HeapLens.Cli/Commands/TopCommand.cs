@@ -19,7 +19,7 @@ internal static class TopCommand
         var format = OutputFormatOption.Create();
         var command = new Command("top", "A heap snapshot's types by memory, or an allocation profile's functions by allocations.")
         {
-            file, rows, by, ProfileTop.Sample, ProfileTop.Cum, format,
+            file, rows, by, ProfileTop.Sample, ProfileTop.Cum, ProfileTop.Base.Base, ProfileTop.Base.Normalize, format,
         };
         command.SetAction(result => CommandRunner.Run(() =>
         {
@@ -29,10 +29,13 @@ internal static class TopCommand
             if (!HeapSnapFile.LooksLikeSnapshot(path))
             {
                 if (PprofFile.LooksLikeProfile(path))
-                    return ProfileTop.Run(path, result.GetValue(ProfileTop.Sample), result.GetValue(ProfileTop.Cum), count, result.GetValue(format));
+                    return ProfileTop.Run(path, result.GetValue(ProfileTop.Sample), result.GetValue(ProfileTop.Cum), count, result.GetValue(format),
+                        ProfileTop.Base.Pair(result, path));
                 if (File.Exists(path) && new FileInfo(path).Length > 0)
                     throw new HeapLensException($"{path} is neither a heap snapshot (.heapsnap) nor a pprof profile (.pb.gz)");
             }
+            if (result.GetValue(ProfileTop.Base.Base) is not null || result.GetValue(ProfileTop.Base.Normalize))
+                throw new HeapLensException("--base is for profiles; to compare heap snapshots use heaplens diff BASE NEW");
             var report = TopReport.Create(SnapshotLoader.LoadAnalyzed(path), result.GetValue(by), count);
             return ReportOutput.Write(report, result.GetValue(format), TopView.Write);
         }));

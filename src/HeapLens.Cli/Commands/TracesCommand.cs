@@ -15,15 +15,18 @@ internal static class TracesCommand
         var rows = CommonOptions.Rows(10, "How many stacks to show.");
         var sample = CommonOptions.SampleType("The sample type to rank by, alloc_space or alloc_objects (default: the profile's default, alloc_space).");
         var format = OutputFormatOption.Create();
+        var baseline = new ProfileBaseOptions();
         var command = new Command("traces", "Show the heaviest full call stacks of a profile, allocated type first.")
         {
-            file, rows, sample, format,
+            file, rows, sample, baseline.Base, baseline.Normalize, format,
         };
         command.SetAction(result => CommandRunner.Run(() =>
         {
             string path = result.GetValue(file)!;
             int count = result.PositiveRows(rows);
-            var report = ProfileTracesReport.Create(path, ProfileLoader.Load(path), result.GetValue(sample), count);
+            var report = baseline.Pair(result, path) is { } pair
+                ? ProfileTracesReport.Create(pair, result.GetValue(sample), count)
+                : ProfileTracesReport.Create(path, ProfileLoader.Load(path), result.GetValue(sample), count);
             return ReportOutput.Write(report, result.GetValue(format), ProfileTracesView.Write);
         }));
         return command;

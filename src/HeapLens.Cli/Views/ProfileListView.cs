@@ -13,6 +13,9 @@ internal static class ProfileListView
     public static void Write(ProfileListReport report, IAnsiConsole console)
     {
         var types = report.SampleTypes;
+        if (report.Base is { } b)
+            foreach (string line in ProfileBaseText.Lines(b))
+                console.WriteLine(line);
         foreach (var function in report.Functions)
         {
             console.WriteLine($"ROUTINE ======================== {function.Name}" +

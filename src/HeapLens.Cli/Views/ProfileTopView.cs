@@ -13,7 +13,14 @@ internal static class ProfileTopView
             console.WriteLine(comment);
         console.WriteLine($"Type: {report.SampleType}");
         string total = ProfileValues.Format(report.Total, report.Unit);
-        console.WriteLine(report.DurationNanos is long nanos ? $"Duration: {nanos / 1e9:0.##}s, Total: {total}" : $"Total: {total}");
+        if (report.Base is { } b)
+        {
+            foreach (string line in ProfileBaseText.Lines(b, report.SampleType))
+                console.WriteLine(line);
+            console.WriteLine($"Shares are of {total}, the sum of the changes' absolute values (as pprof's)");
+        }
+        else
+            console.WriteLine(report.DurationNanos is long nanos ? $"Duration: {nanos / 1e9:0.##}s, Total: {total}" : $"Total: {total}");
         if (report.Functions.Count < report.FunctionCount)
             console.WriteLine($"Showing top {report.Functions.Count} of {report.FunctionCount} functions");
 

@@ -11,6 +11,9 @@ internal static class ProfileTracesView
     public static void Write(ProfileTracesReport report, IAnsiConsole console)
     {
         console.WriteLine($"File: {Path.GetFileName(report.File)}");
+        if (report.Base is { } b)
+            foreach (string line in ProfileBaseText.Lines(b))
+                console.WriteLine(line);
         foreach (var trace in report.Traces)
         {
             console.WriteLine(Rule);

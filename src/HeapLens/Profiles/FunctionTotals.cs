@@ -8,7 +8,9 @@ public sealed record FunctionTotals(string SampleType, string Unit, long Total, 
 {
     /// <summary>
     /// Sums one sample type per function name. A function counts once per sample in cum even when
-    /// it recurses. Sorted by flat (or cum), then by name for a stable order.
+    /// it recurses. Sorted by flat (or cum), then by name for a stable order. Values can be negative in
+    /// a difference of profiles (--base): then, as in pprof, the total is the sum of absolute values
+    /// and rows are sorted by absolute value.
     /// </summary>
     public static FunctionTotals Compute(ProfileIndex index, string? sampleType, bool byCum)
     {
@@ -22,7 +24,7 @@ public sealed record FunctionTotals(string SampleType, string Unit, long Total, 
             long value = sample.Values[valueIndex];
             if (value == 0)
                 continue;
-            total += value;
+            total += Math.Abs(value);
             index.Frames(sample, frames);
             seen.Clear();
             for (int i = 0; i < frames.Count; i++)
@@ -40,8 +42,8 @@ public sealed record FunctionTotals(string SampleType, string Unit, long Total, 
         var type = index.Profile.SampleTypes[valueIndex];
         var rows = totals
             .Select(t => new FunctionTotal(t.Key, t.Value.File, t.Value.Flat, t.Value.Cum))
-            .OrderByDescending(t => byCum ? t.Cum : t.Flat)
-            .ThenByDescending(t => byCum ? t.Flat : t.Cum)
+            .OrderByDescending(t => Math.Abs(byCum ? t.Cum : t.Flat))
+            .ThenByDescending(t => Math.Abs(byCum ? t.Flat : t.Cum))
             .ThenBy(t => t.Name, StringComparer.Ordinal)
             .ToList();
         return new FunctionTotals(type.Type, type.Unit, total, rows);

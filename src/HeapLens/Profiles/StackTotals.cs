@@ -33,8 +33,10 @@ public static class StackTotals
                 entry.Values[i] += sample.Values[i];
         }
         var result = new List<StackTotal>();
+        // By absolute value: in a difference of profiles (--base) what shrank most matters as much.
         foreach (var (stack, values) in merged.Values
-                     .OrderByDescending(e => e.Values[valueIndex])
+                     .Where(e => e.Values[valueIndex] != 0)
+                     .OrderByDescending(e => Math.Abs(e.Values[valueIndex]))
                      .Take(count))
         {
             var stackFrames = new List<Frame>();

@@ -32,12 +32,18 @@ public sealed record ProfileListFunction(
 /// one value per sample type. The source lines are part of the report, so every view shows the same text.
 /// </summary>
 /// <param name="Totals">The whole profile's totals per sample type, what the shares are of.</param>
+/// <param name="Base">With --base: the profile subtracted (values are new minus base); null otherwise.</param>
 public sealed record ProfileListReport(
     string File,
     IReadOnlyList<ValueType> SampleTypes,
     IReadOnlyList<ProfileListFunction> Functions,
-    long[] Totals)
+    long[] Totals,
+    ProfileBase? Base = null)
 {
+    /// <summary>`list` of new minus base, as pprof -base shows it: what each line allocated more (or less).</summary>
+    public static ProfileListReport Create(ProfilePair pair, Regex functionName, Func<string, string[]?>? readSource = null) =>
+        Create(pair.NewPath, pair.Difference(), functionName, readSource) with { Base = ProfileBase.Of(pair) };
+
     /// <summary>Lines of context shown around the first and last line that allocated.</summary>
     public const int ContextLines = 4;
 
@@ -57,9 +63,12 @@ public sealed record ProfileListReport(
         return new ProfileListReport(file, [.. profile.SampleTypes], shown, ProfileTotals(profile));
     }
 
-    /// <summary>Every sample type's total over the whole profile.</summary>
+    /// <summary>
+    /// Every sample type's total over the whole profile: the sum of absolute values, as pprof's, so that
+    /// shares stay meaningful in a difference of profiles (--base), where values can be negative.
+    /// </summary>
     public static long[] ProfileTotals(Profile profile) =>
-        profile.SampleTypes.Select((_, i) => profile.Samples.Sum(s => s.Values[i])).ToArray();
+        profile.SampleTypes.Select((_, i) => profile.Samples.Sum(s => Math.Abs(s.Values[i]))).ToArray();
 
     private static IReadOnlyList<SourceLine>? Window(string[]? source, IReadOnlyList<LineTotal> lines)
     {

@@ -23,6 +23,10 @@ public sealed record ProfileTopRow(
 /// <param name="Functions">The rows shown, biggest first.</param>
 /// <param name="FunctionCount">How many functions the profile has in all (rows beyond the shown ones included).</param>
 /// <param name="DurationNanos">How long the profile was recorded, null when it does not say.</param>
+/// <param name="Base">
+/// With --base: the profile subtracted. Values are then new minus base, and Total (what the shares are
+/// of) is the sum of the changes' absolute values, as pprof's.
+/// </param>
 public sealed record ProfileTopReport(
     string File,
     string SampleType,
@@ -31,8 +35,13 @@ public sealed record ProfileTopReport(
     IReadOnlyList<ProfileTopRow> Functions,
     int FunctionCount,
     IReadOnlyList<string> Comments,
-    long? DurationNanos)
+    long? DurationNanos,
+    ProfileBase? Base = null)
 {
+    /// <summary>`top` of new minus base, as pprof -base shows it.</summary>
+    public static ProfileTopReport Create(ProfilePair pair, string? sampleType, bool byCum, int rows) =>
+        Create(pair.NewPath, pair.Difference(), sampleType, byCum, rows) with { Base = ProfileBase.Of(pair) };
+
     public static ProfileTopReport Create(string file, Profile profile, string? sampleType, bool byCum, int rows)
     {
         if (rows <= 0)

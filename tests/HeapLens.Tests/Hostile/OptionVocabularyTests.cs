@@ -122,7 +122,7 @@ public sealed class OptionVocabularyTests : IDisposable
     [Theory]
     [InlineData("top", "--format <text|json>")]
     [InlineData("top", "--by <shallow|retained|count>")]
-    [InlineData("diff", "--by <type|retainer>")]
+    [InlineData("diff", "--by <type|retainer|function|line|stack>")]
     [InlineData("diff", "--sort <shallow|retained|count>")]
     [InlineData("traces", "-n, --rows <rows>")]
     [InlineData("traces", "--sample <type>")]
