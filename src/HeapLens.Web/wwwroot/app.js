@@ -41,7 +41,7 @@ async function api(path, params) {
 }
 
 const main = () => document.getElementById('main');
-function render(...nodes) { main().replaceChildren(...nodes); }
+function render(...nodes) { main().replaceChildren(...nodes.flat(Infinity).filter(n => n !== null && n !== undefined)); }
 function failure(e) { return el('p', { class: 'error' }, String(e.message || e)); }
 
 // Views by name; the address bar's hash is "#view" or "#view?key=value", so Back works.
@@ -102,7 +102,7 @@ async function showOverview() {
           s.root ? el('span', { class: 'rootlabel' }, s.root) : 'no root', ' holds ', el('span', { class: 'type' }, s.type),
           s.instances > 1 ? ` (${s.instances} instances)` : '', ` retaining ${bytes(s.retainedBytes)} (${pct(s.retainedBytes, suspects.totalBytes)})`,
           s.accumulates ? [' — accumulates ', count(s.accumulates.count), ' × ', el('span', { class: 'type' }, s.accumulates.type)] : '',
-          ' ', pathsLink({ type: s.type }))))));
+          ' ', pathsLink({ type: s.type })))));
   const rows = dom.roots.map(r => el('tr', {},
     el('td', {}, r.root ? el('span', { class: 'rootlabel' }, r.root) : el('span', { class: 'muted' }, '(held by several)')),
     el('td', { class: 'type' }, r.type, r.count > 1 ? ` × ${r.count}` : ''),
@@ -218,7 +218,7 @@ async function showPaths(params) {
         : el('ol', {}, el('li', { class: 'rootlabel' }, p.root || 'root'),
           p.hops.map(s => el('li', {}, s.elided ? el('span', { class: 'muted' }, `… ${count(s.count)} objects …`)
             : [s.type, s.count > 1 ? ` × ${count(s.count)}` : '', s.address ? el('span', { class: 'addr' }, '  ' + s.address) : '',
-               s.retainedBytes != null ? el('span', { class: 'muted' }, '  ' + bytes(s.retainedBytes)) : ''])))))));
+               s.retainedBytes != null ? el('span', { class: 'muted' }, '  ' + bytes(s.retainedBytes)) : '']))))));
 }
 
 /* ---------- diff ---------- */
