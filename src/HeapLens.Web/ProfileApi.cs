@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using HeapLens.Profiles;
 using HeapLens.Reports;
@@ -11,8 +12,19 @@ internal static class ProfileApi
 {
     public static void Map(WebApplication app, string file, Profile profile)
     {
-        app.MapGet("/api/profile/flame", (HttpRequest r) => Json.Of(FlameGraphReport.Create(file, profile,
-            QueryValues.Text(r, "sample"), QueryValues.Double(r, "minShare", FlameGraphReport.DefaultMinShare, 0, 0.5))));
+        // Each sample type's graph at the default pruning is computed once: switching back is a lookup.
+        var graphs = new ConcurrentDictionary<string, Lazy<string>>(StringComparer.Ordinal);
+        app.MapGet("/api/profile/flame", (HttpRequest r) =>
+        {
+            string? sample = QueryValues.Text(r, "sample");
+            double minShare = QueryValues.Double(r, "minShare", FlameGraphReport.DefaultMinShare, 0, 0.5);
+            // Only the profile's own sample types are kept (a request cannot grow the cache); others get their 400.
+            if (minShare != FlameGraphReport.DefaultMinShare || (sample is not null && profile.SampleTypeIndex(sample) < 0))
+                return Json.Of(FlameGraphReport.Create(file, profile, sample, minShare));
+            var graph = graphs.GetOrAdd(sample ?? "", _ => new Lazy<string>(() =>
+                ReportJson.Serialize(FlameGraphReport.Create(file, profile, sample, minShare))));
+            return Results.Text(graph.Value, "application/json; charset=utf-8");
+        });
 
         // `top FILE [--sample S] [--cum] -n N`.
         app.MapGet("/api/profile/top", (HttpRequest r) => Json.Of(ProfileTopReport.Create(file, profile,

@@ -8,7 +8,7 @@ namespace HeapLens.Web;
 
 /// <summary>
 /// A snapshot's reports over HTTP, each the same model (and defaults) as its CLI command. The overview's
-/// reports are computed once and kept: every later visit is a lookup.
+/// reports are computed once, before the server starts, and kept: every visit is a lookup.
 /// </summary>
 internal static class SnapshotApi
 {
@@ -17,6 +17,9 @@ internal static class SnapshotApi
         var suspects = new Lazy<SuspectsReport>(() => SuspectsReport.Create(analyzed));
         var retainers = new Lazy<DominatorsReport>(() => DominatorsReport.Create(analyzed, 1, 1.0));
         var info = new Lazy<InfoReport>(() => InfoReport.Create(analyzed.Snapshot, new FileInfo(file).Length));
+        // The overview is the first page anyone sees: computed before the server starts, then a lookup.
+        _ = suspects.Value;
+        _ = retainers.Value;
 
         // `top FILE -n N --by B`: the types table (the page asks for every type and sorts and filters itself).
         app.MapGet("/api/snapshot/top", (HttpRequest r) => Json.Of(TopReport.Create(analyzed,

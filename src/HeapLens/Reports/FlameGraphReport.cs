@@ -39,7 +39,17 @@ public sealed record FlameGraphReport(
         var index = new ProfileIndex(profile);
         int valueIndex = index.ValueIndex(sampleType);
         var tree = new CallTree();
-        var frames = new List<Frame>();
+        // Each location's frames as name ids, caller first (inlined frames expand innermost first in pprof).
+        var framesOf = new Dictionary<ulong, int[]>(profile.Locations.Count);
+        foreach (var location in profile.Locations)
+        {
+            framesOf[location.Id] = location.Lines.Count == 0
+                ? [tree.NameId($"0x{location.Address:x}")]
+                : location.Lines.Select(l => tree.NameId(index.Function(l.FunctionId).Name)).Reverse().ToArray();
+        }
+        // Samples with the same stack merge first: one hash of the stack instead of a tree walk per sample
+        // (an allocation profile repeats its stacks many times).
+        var stacks = new Dictionary<ulong[], long>(SameStack.Instance);
         long total = 0;
         foreach (var sample in profile.Samples)
         {
@@ -47,12 +57,20 @@ public sealed record FlameGraphReport(
             if (value == 0)
                 continue;
             total += value;
-            index.Frames(sample, frames);
+            CollectionsMarshal.GetValueRefOrAddDefault(stacks, sample.LocationIds, out _) += value;
+        }
+        foreach (var (stack, value) in stacks)
+        {
             int node = -1;
-            for (int i = frames.Count - 1; i >= 0; i--) // frames are leaf first; the graph grows from the root
+            for (int i = stack.Length - 1; i >= 0; i--) // leaf first in pprof; the graph grows from the root
             {
-                node = tree.Child(node, frames[i].Name);
-                tree.Values[node] += value;
+                if (!framesOf.TryGetValue(stack[i], out var frames))
+                    throw new HeapLensException($"a sample refers to location {stack[i]}, which the profile does not have");
+                foreach (int name in frames)
+                {
+                    node = tree.Child(node, name);
+                    tree.Values[node] += value;
+                }
             }
             if (node >= 0)
                 tree.Selfs[node] += value;
@@ -64,18 +82,46 @@ public sealed record FlameGraphReport(
             total, minShare, prunedValue, prunedNodes, nodes);
     }
 
+    private sealed class SameStack : IEqualityComparer<ulong[]>
+    {
+        public static readonly SameStack Instance = new();
+
+        public bool Equals(ulong[]? x, ulong[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(ulong[] stack)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(MemoryMarshal.AsBytes(stack.AsSpan()));
+            return hash.ToHashCode();
+        }
+    }
+
     /// <summary>The merged call tree as parallel lists (node 0.. in creation order); -1 is the virtual root.</summary>
     private sealed class CallTree
     {
-        private readonly Dictionary<(int Parent, string Name), int> _children = [];
+        private readonly Dictionary<string, int> _nameIds = new(StringComparer.Ordinal);
+        private readonly List<string> _names = [];
+        // (parent + 1) << 32 | name: one long key per edge, no string hashing per frame.
+        private readonly Dictionary<long, int> _children = [];
         public readonly List<int> Parents = [];
-        public readonly List<string> Names = [];
+        public readonly List<int> Names = [];
         public readonly List<long> Values = [];
         public readonly List<long> Selfs = [];
 
-        public int Child(int parent, string name)
+        public int NameId(string name)
         {
-            ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_children, (parent, name), out bool exists);
+            ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_nameIds, name, out bool exists);
+            if (!exists)
+            {
+                slot = _names.Count;
+                _names.Add(name);
+            }
+            return slot;
+        }
+
+        public int Child(int parent, int name)
+        {
+            ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_children, ((long)(parent + 1) << 32) | (uint)name, out bool exists);
             if (!exists)
             {
                 slot = Parents.Count;
@@ -105,7 +151,7 @@ public sealed record FlameGraphReport(
             {
                 var (node, parent, depth) = work.Pop();
                 int index = result.Count;
-                result.Add(new FlameNode(Names[node], parent, depth, Values[node], Selfs[node]));
+                result.Add(new FlameNode(_names[Names[node]], parent, depth, Values[node], Selfs[node]));
                 if (kids[node] is { } children)
                     PushKept(children, index, depth + 1, work, minValue, ref prunedValue, ref prunedNodes);
             }
@@ -119,7 +165,7 @@ public sealed record FlameGraphReport(
             children.Sort((a, b) =>
             {
                 int byValue = Values[a].CompareTo(Values[b]);
-                return byValue != 0 ? byValue : string.CompareOrdinal(Names[b], Names[a]);
+                return byValue != 0 ? byValue : string.CompareOrdinal(_names[Names[b]], _names[Names[a]]);
             });
             foreach (int child in children)
             {
