@@ -103,6 +103,20 @@ public sealed class WebUiTests(Chromium chromium, LeakyServiceFiles files)
     }
 
     [Fact]
+    public async Task Timeline_ShowsTheVerdictAndTheGcChart()
+    {
+        using var web = await WebUi.StartAsync(Path.Combine(AppContext.BaseDirectory, "testdata", "leak.timeline.jsonl"));
+        var errors = new List<string>();
+        var page = await chromium.NewPageAsync(errors);
+        await page.GotoAsync(web.Url);
+        await page.WaitForSelectorAsync(".verdict", Visible);
+        Assert.Contains("rising floor (leak)", await page.InnerTextAsync(".verdict"));
+        await page.WaitForFunctionAsync("() => document.getElementById('timeline-chart')?.naturalWidth > 0");
+        await Screenshots.TakeAsync(page, "web-timeline.png");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task CraftedNames_ShowAsText_AndNoScriptRuns()
     {
         string path = Path.Combine(Path.GetTempPath(), $"heaplens-crafted-{Guid.NewGuid():N}.heapsnap");

@@ -2,9 +2,14 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
 using HeapLens.Cli.Infrastructure;
+using HeapLens.Formats;
+using HeapLens.Formats.GcTimeline;
 using HeapLens.Formats.HeapSnap;
 using HeapLens.Formats.Pprof;
+using HeapLens.Monitoring;
+using HeapLens.Reports;
 using HeapLens.Security;
+using HeapLens.Timelines;
 using HeapLens.Web;
 
 namespace HeapLens.Cli.Commands;
@@ -14,7 +19,7 @@ internal static class WebCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("file") { Description = "A heap snapshot (.heapsnap) or an allocation profile (.pb.gz)." };
+        var file = new Argument<string>("file") { Description = "A heap snapshot (.heapsnap), an allocation profile (.pb.gz) or a monitor's GC timeline (.jsonl)." };
         var newer = new Argument<string?>("file2")
         {
             Description = "A later snapshot of the same process: the page shows what grew from FILE to FILE2.",
@@ -28,7 +33,7 @@ internal static class WebCommand
             DefaultValueFactory = _ => "127.0.0.1",
             HelpName = "address",
         };
-        var command = new Command("web", "Explore a snapshot, a diff of two snapshots or a profile in the browser (until Ctrl+C).")
+        var command = new Command("web", "Explore a snapshot, a diff of two snapshots, a profile or a GC timeline in the browser (until Ctrl+C).")
         {
             file, newer, port, open, host,
         };
@@ -84,13 +89,38 @@ internal static class WebCommand
         }
         if (!HeapSnapFile.LooksLikeSnapshot(path) && PprofFile.LooksLikeProfile(path))
             return WebContent.OfProfile(path, ProfileLoader.Load(path));
+        if (File.Exists(path) && !HeapSnapFile.LooksLikeSnapshot(path) && LooksLikeTimeline(path))
+            return WebContent.OfTimeline(path, LoadTimeline(path));
         if (File.Exists(path) && new FileInfo(path).Length > 0 && !HeapSnapFile.LooksLikeSnapshot(path))
-            throw new HeapLensException($"{path} is neither a heap snapshot (.heapsnap) nor a pprof profile (.pb.gz)");
+            throw new HeapLensException($"{path} is neither a heap snapshot (.heapsnap), a pprof profile (.pb.gz) nor a GC timeline (.jsonl)");
         var analyzed = SnapshotLoader.LoadAnalyzed(path);
         // What every view needs first is computed before the URL is printed, so the first page is quick.
         _ = analyzed.Types;
         _ = analyzed.Tree.ChildStart;
         return WebContent.OfSnapshot(path, analyzed);
+    }
+
+    // A timeline is JSON lines: its first byte is '{' (the header names the format; the reader checks it).
+    private static bool LooksLikeTimeline(string path)
+    {
+        if (FileKinds.Of(path) != FileKind.Regular)
+            return false;
+        using var stream = File.OpenRead(path);
+        return stream.ReadByte() == '{';
+    }
+
+    /// <summary>What `trend --no-chart` computes, with the default trend options.</summary>
+    private static TrendReport LoadTimeline(string path)
+    {
+        var history = new GcHistory();
+        GcTimelineHeader header;
+        using (var reader = GcTimelineReader.Open(path))
+        {
+            header = reader.Header;
+            foreach (var gc in reader.ReadAll())
+                history.Add(gc);
+        }
+        return TrendReport.Create(path, header, history, new TrendOptions(), chartPath: null);
     }
 
     private static void OpenBrowser(string url)

@@ -384,6 +384,20 @@ async function sampleTypes() {
   return sampleTypesCache;
 }
 
+/* ---------- GC timeline ---------- */
+
+async function showTimeline() {
+  const r = await api('/api/timeline/trend');
+  const t = r.trend;
+  const slope = mbPerMinute => (mbPerMinute >= 0 ? '+' : '') + mbPerMinute.toFixed(2) + ' MB/min';
+  render(el('div', { class: 'verdict ' + (r.leak ? 'bad' : 'ok') }, el('strong', {}, t.verdict),
+      t.reason ? ' — ' + t.reason : ''),
+    el('div', { class: 'cards' }, card('Process', `${r.processName} (pid ${r.processId})`), card('GCs', `${count(r.gcs)} (${count(r.fullGcs)} full)`),
+      card('Recorded', `${r.seconds.toFixed(0)} s`), card('Floor slope', slope(r.floorSlopeBytesPerSecond * 60 / 1048576))),
+    el('h2', {}, 'Heap before and after each GC, the floor and its trend'),
+    el('img', { src: '/api/timeline/chart.svg', alt: 'GC timeline chart', id: 'timeline-chart' }));
+}
+
 /* ---------- start ---------- */
 
 async function start() {
@@ -394,6 +408,7 @@ async function start() {
     ['dominators', 'Dominator tree', showDominators], ['paths', 'Paths', showPaths]];
   if (session.kind === 'snapshot') tabs(snapshotTabs);
   else if (session.kind === 'diff') tabs([['diff', 'Diff by type', showDiffTypes], ['retainers', 'Diff by retainer', showDiffRetainers], ...snapshotTabs]);
+  else if (session.kind === 'timeline') tabs([['timeline', 'GC timeline', showTimeline]]);
   else tabs([['flame', 'Flame graph', showFlame], ['top', 'Top', showProfileTop]]);
   window.addEventListener('hashchange', route);
   route();

@@ -179,6 +179,32 @@ public sealed class WebApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_timeline_serves_the_trend_json_and_the_chart_the_cli_writes()
+    {
+        string timeline = Path.Combine(AppContext.BaseDirectory, "Monitoring", "testdata", "leak.timeline.jsonl");
+        var cli = HeapLensCli.Run("trend", timeline, "--no-chart", "--format", "json");
+        Assert.True(cli.ExitCode == 0, cli.StandardError);
+        var web = HeapLensWeb.Start(timeline);
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(web.Url) };
+            client.DefaultRequestHeaders.Authorization = new("Bearer", web.Token);
+            Assert.Equal(cli.StandardOutput.TrimEnd(), (await client.GetStringAsync("/api/timeline/trend")).TrimEnd());
+            var chart = await client.GetAsync("/api/timeline/chart.svg");
+            Assert.Equal("image/svg+xml", chart.Content.Headers.ContentType!.MediaType);
+            string svg = await chart.Content.ReadAsStringAsync();
+            Assert.StartsWith("<svg", svg);
+            Assert.Contains("rising floor (leak)", svg);
+        }
+        finally
+        {
+            web.Process.Kill(entireProcessTree: true);
+            web.Process.WaitForExit();
+            web.Process.Dispose();
+        }
+    }
+
+    [Fact]
     public void A_port_in_use_is_one_clear_line()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);
@@ -189,5 +215,23 @@ public sealed class WebApiTests : IAsyncLifetime
         Assert.Equal("", result.StandardOutput);
         string line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal($"heaplens: port {port} on 127.0.0.1 is in use (choose another with --port, or leave it out for a free one)", line);
+    }
+}
+
+/// <summary>The real `heaplens web FILE` as a child process, with the URL and token it printed.</summary>
+internal sealed record HeapLensWeb(System.Diagnostics.Process Process, string Url, string Token)
+{
+    public static HeapLensWeb Start(string file)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(DotNet.HostPath) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "heaplens.dll"));
+        start.ArgumentList.Add("web");
+        start.ArgumentList.Add(file);
+        var process = System.Diagnostics.Process.Start(start)!;
+        string line = process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2)).GetAwaiter().GetResult()
+            ?? throw new InvalidOperationException("heaplens web printed nothing: " + process.StandardError.ReadToEnd());
+        var match = System.Text.RegularExpressions.Regex.Match(line, @"^Serving .+ at (http://127\.0\.0\.1:\d+/)\?token=(\S+)$");
+        Assert.True(match.Success, line);
+        return new HeapLensWeb(process, match.Groups[1].Value, match.Groups[2].Value);
     }
 }
