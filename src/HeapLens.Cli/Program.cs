@@ -49,5 +49,6 @@ public static class Program
         yield return MonitorCommand.Create();
         yield return TrendCommand.Create();
         yield return WebCommand.Create();
+        yield return ExportCommand.Create();
     }
 }
