@@ -54,6 +54,11 @@ public sealed class WebUiTests(Chromium chromium, LeakyServiceFiles files)
         Assert.Equal("static LeakyService.SessionStore.s_sessions", await page.InnerTextAsync(".path .rootlabel"));
         Assert.Contains("LeakyService.SessionState", await page.InnerTextAsync(".path"));
         await Screenshots.TakeAsync(page, "web-paths.png");
+
+        // The retention flame graph: the sessions' static is one of its roots.
+        await page.ClickAsync("#tabs button[data-view=retention]");
+        await page.Locator(".frame", new() { HasText = "static LeakyService.SessionStore.s_sessions" }).WaitForAsync();
+        await Screenshots.TakeAsync(page, "web-retention.png");
         Assert.Empty(errors);
     }
 

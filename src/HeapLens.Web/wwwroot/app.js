@@ -263,9 +263,11 @@ function sampleSelect(types, current, onchange) {
     types.map(t => { const o = el('option', { value: t }, t); if (t === current) o.selected = true; return o; }));
 }
 
+// A profile's flame graph, or a snapshot's retention (root -> dominator path -> type) drawn the same way.
 async function showFlame(params) {
   sampleType = params.sample || sampleType;
-  const report = await api('/api/profile/flame', { sample: sampleType });
+  const ofProfile = session.kind === 'profile';
+  const report = await api(ofProfile ? '/api/profile/flame' : '/api/snapshot/flame', { sample: sampleType });
   sampleType = report.sampleType;
   const n = report.nodes.length;
   // Lay the boxes out: a box starts where its previous sibling ended (children follow their parent in preorder).
@@ -310,7 +312,9 @@ async function showFlame(params) {
     if (!t) return;
     focus = Number(t.dataset.index);
     draw();
-    showSource(source, report.nodes[focus].name);
+    const name = report.nodes[focus].name;
+    if (ofProfile) showSource(source, name);
+    else source.replaceChildren(el('p', {}, 'Zoomed to ', el('span', { class: 'type' }, name), ' ', report.nodes[focus].depth > 0 ? pathsLink({ type: name }) : null));
   });
   const tip = document.getElementById('tooltip');
   box.addEventListener('mousemove', e => {
@@ -325,7 +329,7 @@ async function showFlame(params) {
     try { pattern = search.value ? new RegExp(search.value, 'i') : null; search.classList.remove('invalid'); draw(); }
     catch { search.classList.add('invalid'); }
   });
-  render(el('div', { class: 'toolbar' }, sampleSelect(report.sampleTypes, report.sampleType, t => { sampleType = t; go('flame', { sample: t }); }),
+  render(el('div', { class: 'toolbar' }, sampleSelect(report.sampleTypes, report.sampleType, t => { sampleType = t; go(ofProfile ? 'flame' : 'retention', { sample: t }); }),
     search, el('button', { onclick: () => { focus = -1; draw(); } }, 'Reset zoom'), matched,
     el('span', { class: 'muted' }, `total ${value(report.total, report.unit)}` + (report.prunedNodes ? `; ${count(report.prunedNodes)} boxes under ${(report.minShare * 100).toFixed(2)}% left out` : ''))),
   box, source);
@@ -405,7 +409,7 @@ async function start() {
   document.getElementById('file').textContent = session.files.join(' → ');
   document.title = 'HeapLens: ' + session.files.join(' → ');
   const snapshotTabs = [['overview', 'Overview', showOverview], ['types', 'Types', showTypes],
-    ['dominators', 'Dominator tree', showDominators], ['paths', 'Paths', showPaths]];
+    ['dominators', 'Dominator tree', showDominators], ['retention', 'Retention flame graph', showFlame], ['paths', 'Paths', showPaths]];
   if (session.kind === 'snapshot') tabs(snapshotTabs);
   else if (session.kind === 'diff') tabs([['diff', 'Diff by type', showDiffTypes], ['retainers', 'Diff by retainer', showDiffRetainers], ...snapshotTabs]);
   else if (session.kind === 'timeline') tabs([['timeline', 'GC timeline', showTimeline]]);

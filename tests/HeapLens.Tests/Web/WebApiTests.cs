@@ -136,7 +136,22 @@ public sealed class WebApiTests : IAsyncLifetime
         Assert.Equal(all.OrderByDescending(b => b), all);
     }
 
+    [Fact]
+    public async Task The_retention_flame_graph_adds_up_to_the_reachable_heap()
+    {
+        using var client = Client();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", _token.Value);
+        var after = AnalyzedSnapshot.Analyze(ServiceHeap.After());
+        var graph = JsonDocument.Parse(await client.GetStringAsync("/api/snapshot/flame?sample=inuse_objects")).RootElement;
+        Assert.Equal(after.Tree.ReachableCount, graph.GetProperty("total").GetInt64());
+        var sessions = graph.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("name").GetString() == "static App.Sessions.s_sessions");
+        Assert.Equal(62, sessions.GetProperty("value").GetInt64()); // the list, its array, 30 sessions, 30 payloads
+        var bytes = JsonDocument.Parse(await client.GetStringAsync("/api/snapshot/flame")).RootElement;
+        Assert.Equal(after.Tree.ReachableBytes, bytes.GetProperty("total").GetInt64());
+    }
+
     [Theory]
+    [InlineData("/api/snapshot/flame?sample=alloc_space")]
     [InlineData("/api/snapshot/children?node=99999999")]
     [InlineData("/api/snapshot/children?node=x")]
     [InlineData("/api/snapshot/children?limit=0")]
