@@ -30,6 +30,10 @@ internal static class ProfileApi
         app.MapGet("/api/profile/top", (HttpRequest r) => Json.Of(ProfileTopReport.Create(file, profile,
             QueryValues.Text(r, "sample"), QueryValues.Bool(r, "cum"), QueryValues.Int(r, "n", 20, 1, int.MaxValue))));
 
+        // Callers and callees of one function (pprof's peek, the flame graph's sandwich).
+        app.MapGet("/api/profile/peek", (HttpRequest r) => Json.Of(ProfilePeekReport.Create(file, profile,
+            QueryValues.Text(r, "function") ?? throw new HeapLensException("give a function"), QueryValues.Text(r, "sample"))));
+
         // `list FILE REGEX`; the page names one function exactly, so its name is matched literally.
         app.MapGet("/api/profile/list", (HttpRequest r) =>
         {

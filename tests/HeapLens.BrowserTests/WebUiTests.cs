@@ -100,6 +100,9 @@ public sealed class WebUiTests(Chromium chromium, LeakyServiceFiles files)
         await hot.ScrollIntoViewIfNeededAsync();
         await Screenshots.TakeAsync(page, "web-source.png");
 
+        // Its callers: the request loop.
+        Assert.Contains("LeakyService.RequestHandler.Serve", await page.InnerTextAsync("#flame-source .sandwich"));
+
         // The sample-type switch offers every sample type of the file.
         var options = await page.Locator("#sample-type option").AllInnerTextsAsync();
         Assert.Contains("alloc_space", options);

@@ -342,9 +342,22 @@ function hash(s) { let h = 0; for (let i = 0; i < s.length; i++) h = (h * 31 + s
 async function showSource(container, functionName) {
   container.replaceChildren(el('p', { class: 'muted' }, 'Loading the source…'));
   try {
-    const report = await api('/api/profile/list', { function: functionName });
-    container.replaceChildren(...report.functions.map(f => sourceOf(report, f)));
+    const [peek, report] = await Promise.all([api('/api/profile/peek', { function: functionName, sample: sampleType }),
+      api('/api/profile/list', { function: functionName })]);
+    container.replaceChildren(peekOf(container, peek), ...report.functions.map(f => sourceOf(report, f)));
   } catch (e) { container.replaceChildren(failure(e)); }
+}
+
+// Who calls the function and whom it calls (a sandwich): click one to move to it.
+function peekOf(container, p) {
+  const side = (title, edges) => el('div', { class: 'peek' }, el('h2', {}, title),
+    edges.length === 0 ? el('p', { class: 'muted' }, 'none')
+      : table([{ title: p.sampleType, num: true }, { title: '%', num: true }, 'function'], edges.map(e => el('tr', {},
+        el('td', { class: 'num' }, value(e.value, p.unit)), el('td', { class: 'num' }, e.percent.toFixed(2) + '%'),
+        el('td', { class: 'type' }, el('button', { class: 'link', onclick: () => showSource(container, e.name) }, e.name))))));
+  return el('div', { class: 'sandwich' },
+    el('p', {}, el('span', { class: 'type' }, p.function), ` — flat ${value(p.flat, p.unit)}, cum ${value(p.cum, p.unit)} (${pct(p.cum, p.total)}) of ${p.sampleType}`),
+    el('div', { class: 'cards' }, side('Callers', p.callers), side('Callees', p.callees)));
 }
 
 // What `list` prints: per source line, what it (and what it calls) allocated, one column per sample type.

@@ -60,6 +60,20 @@ public sealed class FlameGraphReportTests
     }
 
     [Fact]
+    public void Peek_gives_callers_and_callees_with_what_flows_through_each()
+    {
+        var parse = ProfilePeekReport.Create("p.pb.gz", Build(), "Parse", "alloc_space");
+        Assert.Equal((3990L, 3990L), (parse.Flat, parse.Cum));
+        Assert.Equal([("Serve", 3000L), ("Main", 990L)], parse.Callers.Select(e => (e.Name, e.Value)));
+        Assert.Empty(parse.Callees);
+        var serve = ProfilePeekReport.Create("p.pb.gz", Build(), "Serve", "alloc_space");
+        Assert.Equal((6000L, 9000L), (serve.Flat, serve.Cum));
+        Assert.Equal([("Main", 9000L)], serve.Callers.Select(e => (e.Name, e.Value)));
+        Assert.Equal([("Parse", 3000L)], serve.Callees.Select(e => (e.Name, e.Value)));
+        Assert.Throws<HeapLensException>(() => ProfilePeekReport.Create("p.pb.gz", Build(), "Nope", null));
+    }
+
+    [Fact]
     public void An_unknown_sample_type_is_refused()
     {
         Assert.Throws<HeapLensException>(() => FlameGraphReport.Create("p.pb.gz", Build(), "inuse_space"));
