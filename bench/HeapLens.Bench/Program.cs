@@ -21,6 +21,11 @@ if (args.Length >= 3 && args[0] == "--write-profiles")
     SyntheticProfiles.Write(int.Parse(args[1]), args[2]);
     return;
 }
+if (args.Length >= 1 && args[0] == "--web")
+{
+    HeapLens.Bench.WebRun.Run(args.Length > 1 ? int.Parse(args[1]) : 20_000_000);
+    return;
+}
 if (args.Length >= 2 && args[0] == "--quick")
 {
     QuickRun.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 20_000_000, args.Length > 3 ? int.Parse(args[3]) : 3);

@@ -48,5 +48,7 @@ public static class Program
         yield return TracesCommand.Create();
         yield return MonitorCommand.Create();
         yield return TrendCommand.Create();
+        yield return WebCommand.Create();
+        yield return ExportCommand.Create();
     }
 }

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Globalization;
 using HeapLens.Cli.Infrastructure;
 using HeapLens.Cli.Views;
 using HeapLens.Reports;
+using HeapLens.Snapshots;
 
 namespace HeapLens.Cli.Commands;
 
@@ -33,19 +33,11 @@ internal static class PathsCommand
                 throw new HeapLensException("give exactly one of --type or --address");
             int count = result.PositiveRows(rows);
             // A malformed address is refused before the snapshot is read.
-            ulong? wanted = at is null ? null : ParseAddress(at);
+            ulong? wanted = at is null ? null : ObjectAddress.Parse(at);
             var analyzed = SnapshotLoader.LoadAnalyzed(result.GetValue(file)!);
             var report = wanted is { } a ? PathsReport.ForAddress(analyzed, a) : PathsReport.ForType(analyzed, typeName!, count);
             return ReportOutput.Write(report, result.GetValue(format), PathsView.Write);
         }));
         return command;
-    }
-
-    private static ulong ParseAddress(string text)
-    {
-        string digits = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text;
-        return ulong.TryParse(digits, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong address)
-            ? address
-            : throw new HeapLensException($"'{text}' is not a hexadecimal address");
     }
 }

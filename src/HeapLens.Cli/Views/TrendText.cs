@@ -9,11 +9,7 @@ namespace HeapLens.Cli.Views;
 internal static class TrendText
 {
     /// <summary>"+12.3 MB/min" with a sign, so a falling floor reads as one.</summary>
-    public static string Slope(double bytesPerSecond)
-    {
-        double mbPerMinute = bytesPerSecond * 60 / (1024 * 1024);
-        return (mbPerMinute >= 0 ? "+" : "") + mbPerMinute.ToString("0.00", CultureInfo.InvariantCulture) + " MB/min";
-    }
+    public static string Slope(double bytesPerSecond) => HeapLens.Charts.TimelineSvg.Slope(bytesPerSecond);
 
     /// <summary>The slope's 95% interval, open-ended ends as infinities.</summary>
     public static string Interval(FloorTrend trend) =>

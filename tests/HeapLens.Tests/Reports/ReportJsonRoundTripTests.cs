@@ -70,7 +70,7 @@ public sealed class ReportJsonRoundTripTests
         Assert.Equal(Chart(report.History, report.Trend), Chart(read.History, read.Trend));
     }
 
-    private static string Chart(IReadOnlyList<GcBucketRow> history, FloorTrend trend) => TimelineChart.Render(history, trend, "chart");
+    private static string Chart(IReadOnlyList<GcBucketRow> history, FloorTrend trend) => HeapLens.Charts.TimelineSvg.Render(history, trend, "chart");
 
     private static (GcTimelineHeader, GcHistory) Recorded(string mode)
     {

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using HeapLens.Analysis;
+using HeapLens.Profiles;
+using HeapLens.Reports;
+
+namespace HeapLens.Bench;
+
+/// <summary>
+/// `--web [nodes]`: what the web UI's requests cost once the analysis is loaded, on a random heap of
+/// `nodes` objects (the overview: suspects + biggest retainers + the types table) and on a fan-out whose
+/// array dominates a million objects (the first page of its children), plus a flame graph of a million
+/// samples. Wall and CPU (user + sys) time per request, JSON included, and managed memory the requests keep.
+/// </summary>
+public static class WebRun
+{
+    public static void Run(int nodes)
+    {
+        var analyzed = Timed("analysis (dominators, types, child lists)", () =>
+        {
+            var a = AnalyzedSnapshot.Analyze(SyntheticHeaps.Create("random", nodes));
+            _ = a.Types;
+            _ = a.Tree.ChildStart;
+            return a;
+        });
+        long analysisBytes = Managed();
+        Console.WriteLine($"random heap: {analyzed.Snapshot.NodeCount:N0} objects; managed memory after the analysis {analysisBytes / 1e6:N0} MB");
+        var overview = Timed("overview (suspects + dominators depth 1 + top of all types, as JSON)", () =>
+        {
+            var suspects = SuspectsReport.Create(analyzed);
+            var retainers = DominatorsReport.Create(analyzed, 1, 1.0);
+            var types = TopReport.Create(analyzed, TypeOrder.Retained, 1_000_000);
+            return ReportJson.Serialize(suspects).Length + ReportJson.Serialize(retainers).Length + ReportJson.Serialize(types).Length;
+        });
+        Timed("overview again (reports the server caches: a lookup; the types table recomputed)", () =>
+            ReportJson.Serialize(TopReport.Create(analyzed, TypeOrder.Retained, 1_000_000)).Length);
+        long afterOverview = Managed();
+        Console.WriteLine($"overview JSON {overview / 1e3:N0} KB; memory kept after the overview: +{(afterOverview - analysisBytes) / 1e6:N1} MB ({100.0 * (afterOverview - analysisBytes) / analysisBytes:N1} %)");
+        analyzed = null!;
+
+        var fan = Timed("analysis of a 1,000,001-object fan-out", () =>
+        {
+            var a = AnalyzedSnapshot.Analyze(SyntheticHeaps.Create("fanout", 1_000_001));
+            _ = a.Tree.ChildStart;
+            return a;
+        });
+        int biggest = fan.Tree.RootChildrenByRetainedSize()[0];
+        Console.WriteLine($"node {biggest} has {fan.Tree.ChildrenOf(biggest).Length:N0} dominated children");
+        for (int i = 0; i < 3; i++)
+            Timed("first page (100) of its children, as JSON", () => ReportJson.Serialize(DominatorChildrenReport.Create(fan, biggest, 0)).Length);
+        Timed("page 11 (offset 1,000)", () => ReportJson.Serialize(DominatorChildrenReport.Create(fan, biggest, 1000)).Length);
+        Timed("a late page (offset 900,000: full sort)", () => ReportJson.Serialize(DominatorChildrenReport.Create(fan, biggest, 900_000)).Length);
+
+        var profile = Timed("a profile of 1,000,000 samples (50,000 distinct stacks of 10-40 frames over 2,000 functions)", () => Profile(1_000_000));
+        Timed("flame graph (merge + prune at 1/2000), as JSON", () =>
+        {
+            var report = FlameGraphReport.Create("bench.pb.gz", profile, null);
+            Console.WriteLine($"    {report.Nodes.Count:N0} boxes kept, {report.PrunedNodes:N0} pruned; JSON {ReportJson.Serialize(report).Length / 1e3:N0} KB");
+            return report;
+        });
+    }
+
+    private static Profile Profile(int samples)
+    {
+        var profile = new Profile();
+        profile.SampleTypes.Add(new HeapLens.Profiles.ValueType("alloc_objects", "count"));
+        profile.SampleTypes.Add(new HeapLens.Profiles.ValueType("alloc_space", "bytes"));
+        const int functions = 2000;
+        for (int f = 1; f <= functions; f++)
+        {
+            profile.Functions.Add(new Function { Id = (ulong)f, Name = $"App.Namespace{f % 37}.Type{f % 211}.Method{f}" });
+            var location = new Location { Id = (ulong)f };
+            location.Lines.Add(new Line((ulong)f, f % 300));
+            profile.Locations.Add(location);
+        }
+        var random = new Random(42);
+        // 50,000 distinct stacks (callers drawn from a skewed distribution so that they share prefixes, as
+        // real ones do), each sample one of them, the first ones far more often.
+        var stacks = new ulong[50_000][];
+        for (int k = 0; k < stacks.Length; k++)
+        {
+            var stack = stacks[k] = new ulong[random.Next(10, 41)];
+            for (int i = stack.Length - 1; i >= 0; i--)
+                stack[i] = (ulong)(1 + (int)((functions - 1) * Math.Pow(random.NextDouble(), 4 + (stack.Length - i) % 3)));
+        }
+        for (int s = 0; s < samples; s++)
+        {
+            var stack = stacks[(int)((stacks.Length - 1) * Math.Pow(random.NextDouble(), 3))];
+            profile.Samples.Add(new Sample { LocationIds = stack, Values = [1, random.Next(24, 10_000)] });
+        }
+        return profile;
+    }
+
+    private static long Managed()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    private static T Timed<T>(string what, Func<T> body)
+    {
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var result = body();
+        clock.Stop();
+        process.Refresh();
+        Console.WriteLine($"{what}: {clock.Elapsed.TotalMilliseconds:N1} ms wall, {(process.TotalProcessorTime - cpu).TotalMilliseconds:N0} ms CPU");
+        return result;
+    }
+}

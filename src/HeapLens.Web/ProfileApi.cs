@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using HeapLens.Profiles;
+using HeapLens.Reports;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace HeapLens.Web;
+
+/// <summary>A profile's reports over HTTP: the flame graph, `top` and `list` of one function.</summary>
+internal static class ProfileApi
+{
+    public static void Map(WebApplication app, string file, Profile profile)
+    {
+        // Each sample type's graph at the default pruning is computed once: switching back is a lookup.
+        var graphs = new ConcurrentDictionary<string, Lazy<string>>(StringComparer.Ordinal);
+        app.MapGet("/api/profile/flame", (HttpRequest r) =>
+        {
+            string? sample = QueryValues.Text(r, "sample");
+            double minShare = QueryValues.Double(r, "minShare", FlameGraphReport.DefaultMinShare, 0, 0.5);
+            // Only the profile's own sample types are kept (a request cannot grow the cache); others get their 400.
+            if (minShare != FlameGraphReport.DefaultMinShare || (sample is not null && profile.SampleTypeIndex(sample) < 0))
+                return Json.Of(FlameGraphReport.Create(file, profile, sample, minShare));
+            var graph = graphs.GetOrAdd(sample ?? "", _ => new Lazy<string>(() =>
+                ReportJson.Serialize(FlameGraphReport.Create(file, profile, sample, minShare))));
+            return Results.Text(graph.Value, "application/json; charset=utf-8");
+        });
+
+        // `top FILE [--sample S] [--cum] -n N`.
+        app.MapGet("/api/profile/top", (HttpRequest r) => Json.Of(ProfileTopReport.Create(file, profile,
+            QueryValues.Text(r, "sample"), QueryValues.Bool(r, "cum"), QueryValues.Int(r, "n", 20, 1, int.MaxValue))));
+
+        // Callers and callees of one function (pprof's peek, the flame graph's sandwich).
+        app.MapGet("/api/profile/peek", (HttpRequest r) => Json.Of(ProfilePeekReport.Create(file, profile,
+            QueryValues.Text(r, "function") ?? throw new HeapLensException("give a function"), QueryValues.Text(r, "sample"))));
+
+        // `list FILE REGEX`; the page names one function exactly, so its name is matched literally.
+        app.MapGet("/api/profile/list", (HttpRequest r) =>
+        {
+            string? function = QueryValues.Text(r, "function");
+            string? regex = QueryValues.Text(r, "regex");
+            if ((function is null) == (regex is null))
+                throw new HeapLensException("give exactly one of function or regex");
+            string pattern = function is not null ? "^" + Regex.Escape(function) + "$" : regex!;
+            Regex compiled;
+            try
+            {
+                compiled = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException)
+            {
+                throw new HeapLensException($"'{pattern}' is not a valid regular expression");
+            }
+            return Json.Of(ProfileListReport.Create(file, profile, compiled));
+        });
+    }
+}

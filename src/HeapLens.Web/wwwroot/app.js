@@ -1,0 +1,434 @@
+'use strict';
+// The HeapLens page. Every name from a snapshot or profile is outside data: it reaches the page only as
+// text nodes (textContent) or attributes, never as markup.
+
+// el('td', {class: 'num'}, 'text', child...): a DOM element; strings become text nodes.
+function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'style') e.style.cssText = v; // CSSOM: allowed by the page's CSP, unlike a style attribute
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v);
+  }
+  for (const kid of kids.flat()) {
+    if (kid === undefined || kid === null) continue;
+    e.append(typeof kid === 'string' || typeof kid === 'number' ? document.createTextNode(String(kid)) : kid);
+  }
+  return e;
+}
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+function bytes(n) { // as the CLI's Sizes.Format prints them
+  let v = Math.abs(n), u = 0;
+  while (v >= 1024 && u < UNITS.length - 1) { v /= 1024; u++; }
+  const s = u === 0 ? v.toFixed(0) : v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0);
+  return (n < 0 ? '-' : '') + s + ' ' + UNITS[u];
+}
+const count = n => Number(n).toLocaleString('en-US');
+const pct = (part, whole) => whole ? (100 * part / whole).toFixed(1) + '%' : '0.0%';
+const signed = (n, f) => (n > 0 ? '+' : '') + f(n);
+function value(n, unit) { return unit === 'bytes' ? bytes(n) : count(n); }
+
+async function api(path, params) {
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(params || {})) if (v !== undefined && v !== null && v !== '') query.set(k, v);
+  const response = await fetch(path + (query.toString() ? '?' + query : ''), { credentials: 'same-origin' });
+  const body = await response.json().catch(() => ({ error: response.status + ' ' + response.statusText }));
+  if (!response.ok) throw new Error(body.error || response.statusText);
+  return body;
+}
+
+const main = () => document.getElementById('main');
+function render(...nodes) { main().replaceChildren(...nodes.flat(Infinity).filter(n => n !== null && n !== undefined)); }
+function failure(e) { return el('p', { class: 'error' }, String(e.message || e)); }
+
+// Views by name; the address bar's hash is "#view" or "#view?key=value", so Back works.
+const views = {};
+let session;
+
+function go(view, params) {
+  const query = new URLSearchParams(params || {}).toString();
+  const hash = '#' + view + (query ? '?' + query : '');
+  if (location.hash === hash) route(); else location.hash = hash;
+}
+
+async function route() {
+  const [name, query] = location.hash.slice(1).split('?');
+  const view = views[name] ? name : Object.keys(views)[0];
+  for (const b of document.querySelectorAll('#tabs button')) b.classList.toggle('active', b.dataset.view === view);
+  render(el('p', { class: 'muted' }, 'Loading…'));
+  try {
+    await views[view].show(Object.fromEntries(new URLSearchParams(query || '')));
+  } catch (e) {
+    render(failure(e));
+  }
+}
+
+function tabs(list) {
+  for (const [name, title, show] of list) views[name] = { title, show };
+  document.getElementById('tabs').replaceChildren(...list.map(([name, title]) =>
+    el('button', { 'data-view': name, onclick: () => go(name) }, title)));
+}
+
+function table(headers, rows) {
+  return el('table', {}, el('thead', {}, el('tr', {}, headers.map(h => el('th', { class: h.num ? 'num' : '' }, h.title || h)))),
+    el('tbody', {}, rows));
+}
+
+function bar(percent) {
+  return el('span', { class: 'barbox' }, el('span', { class: 'bar', style: `width:${Math.min(100, Math.max(0, percent)).toFixed(2)}%` }));
+}
+
+function pathsLink(params, text) {
+  return el('button', { class: 'link', title: 'paths to GC roots', onclick: () => go('paths', params) }, text || 'paths');
+}
+
+/* ---------- snapshot ---------- */
+
+async function showOverview() {
+  const [dom, suspects] = await Promise.all([
+    api('/api/snapshot/dominators', { depth: 1, minPercent: 1 }), api('/api/snapshot/suspects')]);
+  const h = dom.snapshot;
+  const cards = el('div', { class: 'cards' },
+    card('Process', `${h.processName} (pid ${h.processId})`), card('Captured', new Date(h.captureTime).toLocaleString()),
+    card('Objects', count(dom.totalObjects)), card('Heap', bytes(dom.totalBytes)),
+    card('Reachable', `${bytes(dom.reachableBytes)} (${count(dom.reachableObjects)} objects)`), card('Runtime', h.runtimeVersion));
+  const verdict = suspects.suspects.length === 0
+    ? el('div', { class: 'verdict ok' }, `No leak suspect: nothing retains ${(suspects.suspectShare * 100).toFixed(0)}% or more of the reachable heap.`)
+    : el('div', { class: 'verdict bad' }, el('strong', {}, `${suspects.suspects.length} leak suspect(s)`),
+        el('ul', {}, suspects.suspects.map(s => el('li', {},
+          s.root ? el('span', { class: 'rootlabel' }, s.root) : 'no root', ' holds ', el('span', { class: 'type' }, s.type),
+          s.instances > 1 ? ` (${s.instances} instances)` : '', ` retaining ${bytes(s.retainedBytes)} (${pct(s.retainedBytes, suspects.totalBytes)})`,
+          s.accumulates ? [' — accumulates ', count(s.accumulates.count), ' × ', el('span', { class: 'type' }, s.accumulates.type)] : '',
+          ' ', pathsLink({ type: s.type })))));
+  const rows = dom.roots.map(r => el('tr', {},
+    el('td', {}, r.root ? el('span', { class: 'rootlabel' }, r.root) : el('span', { class: 'muted' }, '(held by several)')),
+    el('td', { class: 'type' }, r.type, r.count > 1 ? ` × ${r.count}` : ''),
+    el('td', { class: 'num' }, bytes(r.retainedBytes)),
+    el('td', {}, bar(100 * r.retainedBytes / dom.reachableBytes), pct(r.retainedBytes, dom.reachableBytes)),
+    el('td', {}, r.address ? pathsLink({ address: r.address }) : pathsLink({ type: r.type }))));
+  render(cards, verdict, el('h2', {}, 'Biggest retainers, by root'),
+    table(['Root', 'Type', { title: 'Retained', num: true }, 'Share', ''], rows));
+}
+
+function card(title, text) { return el('div', { class: 'card' }, el('div', { class: 'muted' }, title), el('div', { class: 'value' }, text)); }
+
+let typesCache;
+async function showTypes() {
+  typesCache ??= await api('/api/snapshot/top', { by: 'retained', n: 1000000 });
+  const report = typesCache;
+  const state = { key: 'retainedBytes', desc: true, filter: null };
+  const filter = el('input', { type: 'text', placeholder: 'filter types (regular expression)', id: 'type-filter' });
+  const summary = el('span', { class: 'muted' });
+  const body = el('tbody');
+  const columns = [['type', 'Type'], ['count', 'Count'], ['shallowBytes', 'Shallow'], ['retainedBytes', 'Retained']];
+  const head = el('tr', {}, columns.map(([key, title]) => el('th', {
+    class: key === 'type' ? '' : 'num', 'data-key': key,
+    onclick: () => { state.desc = state.key === key ? !state.desc : key !== 'type'; state.key = key; draw(); },
+  }, title)), el('th', {}, ''));
+  filter.addEventListener('input', () => {
+    try { state.filter = filter.value ? new RegExp(filter.value, 'i') : null; filter.classList.remove('invalid'); draw(); }
+    catch { filter.classList.add('invalid'); }
+  });
+  const LIMIT = 500;
+  function draw() {
+    const shown = report.types.filter(t => !state.filter || state.filter.test(t.type));
+    shown.sort((a, b) => {
+      const x = a[state.key], y = b[state.key];
+      const c = typeof x === 'string' ? x.localeCompare(y) : x - y;
+      return state.desc ? -c : c;
+    });
+    for (const th of head.children) th.textContent = th.textContent.replace(/ [▲▼]$/, '') + (th.dataset.key === state.key ? (state.desc ? ' ▼' : ' ▲') : '');
+    body.replaceChildren(...shown.slice(0, LIMIT).map(t => el('tr', {},
+      el('td', { class: 'type' }, t.type), el('td', { class: 'num' }, count(t.count)),
+      el('td', { class: 'num' }, bytes(t.shallowBytes)), el('td', { class: 'num' }, bytes(t.retainedBytes)),
+      el('td', {}, pathsLink({ type: t.type })))));
+    summary.textContent = `${count(shown.length)} of ${count(report.types.length)} types` + (shown.length > LIMIT ? ` (first ${LIMIT} shown)` : '');
+  }
+  draw();
+  render(el('div', { class: 'toolbar' }, filter, summary), el('table', { class: 'types' }, el('thead', {}, head), body));
+}
+
+async function showDominators() {
+  const tree = el('div', { class: 'tree' });
+  const first = await api('/api/snapshot/children');
+  appendChildren(tree, first, null);
+  render(el('p', { class: 'muted' }, `What keeps the ${bytes(first.reachableBytes)} reachable alive: each object owns what only it keeps alive. Click ▸ to expand.`), tree);
+}
+
+// Appends one page of children to a container, with "show N more" when the parent has more.
+function appendChildren(container, page, node) {
+  for (const c of page.children) container.append(treeNode(c));
+  const shown = page.offset + page.children.length;
+  if (shown < page.childCount) {
+    const left = page.childCount - shown;
+    const more = el('button', { class: 'link more', onclick: async () => {
+      more.disabled = true;
+      try {
+        const next = await api('/api/snapshot/children', { node, offset: shown });
+        more.remove();
+        appendChildren(container, next, node);
+      } catch (e) { more.replaceWith(failure(e)); }
+    } }, `show ${count(Math.min(left, 100))} more (${count(left)} left)`);
+    container.append(more);
+  }
+}
+
+function treeNode(c) {
+  const kids = el('div', { class: 'kids', hidden: '' });
+  const toggle = el('span', { class: 'toggle' }, c.childCount > 0 ? '▸' : '');
+  const row = el('div', { class: 'row', 'data-node': c.node },
+    toggle, el('span', { class: 'size' }, bytes(c.retainedBytes)), el('span', { class: 'pct' }, c.retainedPercent.toFixed(1) + '%'),
+    bar(c.retainedPercent), c.root ? el('span', { class: 'root' }, c.root) : null,
+    el('span', { class: 'type' }, c.type), el('span', { class: 'addr' }, c.address),
+    c.childCount > 0 ? el('span', { class: 'muted' }, `${count(c.childCount)} children`) : null,
+    pathsLink({ address: c.address }));
+  let loaded = false;
+  if (c.childCount > 0) {
+    toggle.addEventListener('click', async () => {
+      if (!kids.hidden) { kids.hidden = true; toggle.textContent = '▸'; return; }
+      kids.hidden = false; toggle.textContent = '▾';
+      if (loaded) return;
+      loaded = true;
+      try { appendChildren(kids, await api('/api/snapshot/children', { node: c.node }), c.node); }
+      catch (e) { kids.append(failure(e)); }
+    });
+  }
+  return el('div', { class: 'node' }, row, kids);
+}
+
+async function showPaths(params) {
+  const input = el('input', { type: 'text', id: 'paths-query', placeholder: 'an address (0x…) or a type name', value: params.address || params.type || '' });
+  const form = el('div', { class: 'toolbar' }, input, el('button', { onclick: () => {
+    const q = input.value.trim();
+    go('paths', /^0x[0-9a-f]+$/i.test(q) ? { address: q } : { type: q });
+  } }, 'Show paths'));
+  if (!params.address && !params.type) {
+    render(form, el('p', { class: 'muted' }, 'Paths from GC roots: open them from any object or type, or type one here.'));
+    return;
+  }
+  const report = await api('/api/snapshot/paths', params.address ? { address: params.address } : { type: params.type, n: 5 });
+  render(form, el('h2', {}, params.address ? `Path to ${params.address}` : `Paths to the biggest instances of ${report.type}`),
+    report.paths.map(p => el('div', { class: 'path' },
+      el('div', {}, el('span', { class: 'type' }, p.type), ' ', el('span', { class: 'addr mono' }, p.address),
+        ` retains ${bytes(p.retainedBytes)}`, p.reachable ? ` — ${count(p.length)} objects from its root` : ''),
+      !p.reachable ? el('p', { class: 'muted' }, 'No strong GC root reaches this object.')
+        : el('ol', {}, el('li', { class: 'rootlabel' }, p.root || 'root'),
+          p.hops.map(s => el('li', {}, s.elided ? el('span', { class: 'muted' }, `… ${count(s.count)} objects …`)
+            : [s.type, s.count > 1 ? ` × ${count(s.count)}` : '', s.address ? el('span', { class: 'addr' }, '  ' + s.address) : '',
+               s.retainedBytes != null ? el('span', { class: 'muted' }, '  ' + bytes(s.retainedBytes)) : '']))))));
+}
+
+/* ---------- diff ---------- */
+
+function deltaCell(n, f) { return el('td', { class: 'num ' + (n > 0 ? 'grow' : n < 0 ? 'shrink' : '') }, signed(n, f)); }
+
+async function showDiffTypes() {
+  const report = await api('/api/diff/types', { n: 500 });
+  render(diffHeader(report), table(['Type', { title: 'Δ Retained', num: true }, { title: 'Δ Count', num: true },
+    { title: 'Δ Shallow', num: true }, { title: 'Count (base → new)', num: true }, ''],
+  report.types.map(t => el('tr', {},
+    el('td', { class: 'type' }, t.status === 'new' || t.status === 'vanished' ? el('span', { class: 'badge ' + t.status }, t.status) : null, t.type),
+    deltaCell(t.deltaRetainedBytes, bytes), deltaCell(t.deltaCount, count), deltaCell(t.deltaShallowBytes, bytes),
+    el('td', { class: 'num' }, `${count(t.baseCount)} → ${count(t.newCount)}`),
+    el('td', {}, t.status !== 'vanished' ? pathsLink({ type: t.type }) : null)))));
+}
+
+async function showDiffRetainers() {
+  const report = await api('/api/diff/retainers', { n: 100 });
+  render(diffHeader(report), table(['Retainer', 'Type', { title: 'Base', num: true }, { title: 'New', num: true }, { title: 'Δ Retained', num: true }, 'Accumulates', ''],
+    report.retainers.map(r => el('tr', {},
+      el('td', {}, el('span', { class: 'rootlabel' }, r.root || r.retainer)),
+      el('td', { class: 'type' }, r.baseRetainedBytes === 0 ? el('span', { class: 'badge new' }, 'new') : r.newRetainedBytes === 0 ? el('span', { class: 'badge vanished' }, 'vanished') : null, r.type),
+      el('td', { class: 'num' }, bytes(r.baseRetainedBytes)), el('td', { class: 'num' }, bytes(r.newRetainedBytes)),
+      deltaCell(r.deltaRetainedBytes, bytes),
+      el('td', { class: 'type' }, r.accumulates ? `${r.accumulates.type} ${count(r.accumulates.baseCount)} → ${count(r.accumulates.newCount)}` : ''),
+      el('td', {}, r.newRetainedBytes > 0 ? pathsLink({ type: r.type }) : null)))));
+}
+
+function diffHeader(r) {
+  return el('div', {}, el('p', {}, `${r.base.processName} (pid ${r.base.processId}): ${bytes(r.base.totalBytes)} → ${bytes(r.new.totalBytes)} `,
+    el('span', { class: r.new.totalBytes >= r.base.totalBytes ? 'grow' : 'shrink' }, `(${signed(r.new.totalBytes - r.base.totalBytes, bytes)})`),
+    ` in ${r.secondsBetween.toFixed(0)} s`), r.warnings.map(w => el('p', { class: 'error' }, 'warning: ' + w)));
+}
+
+/* ---------- profile ---------- */
+
+let sampleType = null;
+
+function sampleSelect(types, current, onchange) {
+  return el('select', { id: 'sample-type', onchange: e => onchange(e.target.value) },
+    types.map(t => { const o = el('option', { value: t }, t); if (t === current) o.selected = true; return o; }));
+}
+
+// A profile's flame graph, or a snapshot's retention (root -> dominator path -> type) drawn the same way.
+async function showFlame(params) {
+  sampleType = params.sample || sampleType;
+  const ofProfile = session.kind === 'profile';
+  const report = await api(ofProfile ? '/api/profile/flame' : '/api/snapshot/flame', { sample: sampleType });
+  sampleType = report.sampleType;
+  const n = report.nodes.length;
+  // Lay the boxes out: a box starts where its previous sibling ended (children follow their parent in preorder).
+  const x = new Float64Array(n), next = new Float64Array(n);
+  let nextRoot = 0, maxDepth = 0;
+  report.nodes.forEach((f, i) => {
+    if (f.parent < 0) { x[i] = nextRoot; nextRoot += f.value; } else { x[i] = next[f.parent]; next[f.parent] += f.value; }
+    next[i] = x[i];
+    maxDepth = Math.max(maxDepth, f.depth);
+  });
+  const ROW = 18;
+  const box = el('div', { class: 'flame', style: `height:${(maxDepth + 1) * ROW + 2}px` });
+  const search = el('input', { type: 'text', id: 'flame-search', placeholder: 'search functions (regular expression)' });
+  const matched = el('span', { class: 'muted' });
+  const source = el('div', { id: 'flame-source' });
+  let focus = params.focus !== undefined ? Number(params.focus) : -1;
+  let pattern = null;
+
+  function draw() {
+    const width = box.clientWidth || 1000;
+    const lo = focus >= 0 ? x[focus] : 0, span = focus >= 0 ? report.nodes[focus].value : report.total;
+    const scale = width / Math.max(1, span);
+    const frames = [];
+    let hit = 0;
+    report.nodes.forEach((f, i) => {
+      const left = (x[i] - lo) * scale, w = f.value * scale;
+      if (left + w <= 0 || left >= width || w < 1) return;
+      const isMatch = pattern && pattern.test(f.name);
+      if (isMatch) hit += f.value;
+      const hue = (hash(f.name) % 50) + 10;
+      frames.push(el('div', {
+        class: 'frame' + (pattern ? (isMatch ? ' hit' : ' dim') : ''), 'data-index': i, title: '',
+        style: `left:${Math.max(0, left)}px;width:${Math.min(width, left + w) - Math.max(0, left)}px;top:${f.depth * ROW}px;background:hsl(${hue},85%,${62 + (hash(f.name) % 10)}%)`,
+      }, f.name));
+    });
+    box.replaceChildren(...frames);
+    matched.textContent = pattern ? `matched: ${value(hit, report.unit)} (${pct(hit, report.total)}, counting nested matches once per box)` : '';
+  }
+
+  box.addEventListener('click', e => {
+    const t = e.target.closest('.frame');
+    if (!t) return;
+    focus = Number(t.dataset.index);
+    draw();
+    const name = report.nodes[focus].name;
+    if (ofProfile) showSource(source, name);
+    else source.replaceChildren(el('p', {}, 'Zoomed to ', el('span', { class: 'type' }, name), ' ', report.nodes[focus].depth > 0 ? pathsLink({ type: name }) : null));
+  });
+  const tip = document.getElementById('tooltip');
+  box.addEventListener('mousemove', e => {
+    const t = e.target.closest('.frame');
+    if (!t) { tip.hidden = true; return; }
+    const f = report.nodes[Number(t.dataset.index)];
+    tip.textContent = `${f.name}: ${value(f.value, report.unit)} (${pct(f.value, report.total)}), self ${value(f.self, report.unit)}`;
+    tip.style.left = (e.clientX + 12) + 'px'; tip.style.top = (e.clientY + 12) + 'px'; tip.hidden = false;
+  });
+  box.addEventListener('mouseleave', () => { tip.hidden = true; });
+  search.addEventListener('input', () => {
+    try { pattern = search.value ? new RegExp(search.value, 'i') : null; search.classList.remove('invalid'); draw(); }
+    catch { search.classList.add('invalid'); }
+  });
+  render(el('div', { class: 'toolbar' }, sampleSelect(report.sampleTypes, report.sampleType, t => { sampleType = t; go(ofProfile ? 'flame' : 'retention', { sample: t }); }),
+    search, el('button', { onclick: () => { focus = -1; draw(); } }, 'Reset zoom'), matched,
+    el('span', { class: 'muted' }, `total ${value(report.total, report.unit)}` + (report.prunedNodes ? `; ${count(report.prunedNodes)} boxes under ${(report.minShare * 100).toFixed(2)}% left out` : ''))),
+  box, source);
+  draw();
+  window.onresize = draw;
+}
+
+function hash(s) { let h = 0; for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) >>> 0; return h; }
+
+async function showSource(container, functionName) {
+  container.replaceChildren(el('p', { class: 'muted' }, 'Loading the source…'));
+  try {
+    const [peek, report] = await Promise.all([api('/api/profile/peek', { function: functionName, sample: sampleType }),
+      api('/api/profile/list', { function: functionName })]);
+    container.replaceChildren(peekOf(container, peek), ...report.functions.map(f => sourceOf(report, f)));
+  } catch (e) { container.replaceChildren(failure(e)); }
+}
+
+// Who calls the function and whom it calls (a sandwich): click one to move to it.
+function peekOf(container, p) {
+  const side = (title, edges) => el('div', { class: 'peek' }, el('h2', {}, title),
+    edges.length === 0 ? el('p', { class: 'muted' }, 'none')
+      : table([{ title: p.sampleType, num: true }, { title: '%', num: true }, 'function'], edges.map(e => el('tr', {},
+        el('td', { class: 'num' }, value(e.value, p.unit)), el('td', { class: 'num' }, e.percent.toFixed(2) + '%'),
+        el('td', { class: 'type' }, el('button', { class: 'link', onclick: () => showSource(container, e.name) }, e.name))))));
+  return el('div', { class: 'sandwich' },
+    el('p', {}, el('span', { class: 'type' }, p.function), ` — flat ${value(p.flat, p.unit)}, cum ${value(p.cum, p.unit)} (${pct(p.cum, p.total)}) of ${p.sampleType}`),
+    el('div', { class: 'cards' }, side('Callers', p.callers), side('Callees', p.callees)));
+}
+
+// What `list` prints: per source line, what it (and what it calls) allocated, one column per sample type.
+function sourceOf(report, f) {
+  const byLine = new Map(f.lines.map(l => [l.line, l.values]));
+  const types = report.sampleTypes;
+  const max = Math.max(0, ...f.lines.filter(l => l.line > 0).map(l => l.values[0]));
+  const head = el('h2', {}, el('span', { class: 'type' }, f.name), ' ', el('span', { class: 'muted' }, f.sourceFile || '(no source line information)'));
+  const totals = el('p', { class: 'muted' }, types.map((t, i) => `${t.type}: ${value(f.totals[i], t.unit)} (${pct(f.totals[i], report.totals[i])})`).join(', '));
+  const lines = f.source ?? f.lines.filter(l => l.line > 0).map(l => ({ line: l.line, text: '' }));
+  const rows = lines.map(s => {
+    const v = byLine.get(s.line);
+    return el('tr', { class: v ? 'hot' : '', 'data-line': s.line },
+      types.map((t, i) => el('td', { class: 'num' }, v ? value(v[i], t.unit) : '.')),
+      el('td', { class: 'num muted' }, String(s.line)), el('td', {}, s.text));
+  });
+  const note = !f.sourceFound && f.sourceFile ? el('p', { class: 'muted' }, 'The source file is not on this machine: lines without text.') : null;
+  return el('div', { class: 'function' }, head, totals, note,
+    el('table', { class: 'source' }, el('thead', {}, el('tr', {}, types.map(t => el('th', { class: 'num' }, t.type)), el('th', { class: 'num' }, 'line'), el('th', {}, 'source'))),
+      el('tbody', {}, rows)));
+}
+
+async function showProfileTop(params) {
+  const cum = params.cum === '1';
+  const report = await api('/api/profile/top', { sample: sampleType, cum: cum ? 1 : 0, n: 200 });
+  sampleType = report.sampleType;
+  const source = el('div', { id: 'top-source' });
+  render(el('div', { class: 'toolbar' }, sampleSelect([...new Set([report.sampleType, ...(await sampleTypes())])], report.sampleType, t => { sampleType = t; go('top', { cum: cum ? 1 : 0, sample: t }); }),
+    el('button', { onclick: () => go('top', { cum: cum ? 0 : 1 }) }, cum ? 'Sort by flat' : 'Sort by cum'),
+    el('span', { class: 'muted' }, `${count(report.functions.length)} of ${count(report.functionCount)} functions, total ${value(report.total, report.unit)}`)),
+  table([{ title: 'flat', num: true }, { title: 'flat%', num: true }, { title: 'sum%', num: true }, { title: 'cum', num: true }, { title: 'cum%', num: true }, 'function'],
+    report.functions.map(f => el('tr', {}, el('td', { class: 'num' }, value(f.flat, report.unit)), el('td', { class: 'num' }, f.flatPercent.toFixed(2) + '%'),
+      el('td', { class: 'num' }, f.sumPercent.toFixed(2) + '%'), el('td', { class: 'num' }, value(f.cum, report.unit)),
+      el('td', { class: 'num' }, f.cumPercent.toFixed(2) + '%'),
+      el('td', { class: 'type' }, el('button', { class: 'link', onclick: () => showSource(source, f.name) }, f.name))))), source);
+}
+
+let sampleTypesCache;
+async function sampleTypes() {
+  sampleTypesCache ??= (await api('/api/profile/flame', { sample: sampleType, minShare: 0.5 })).sampleTypes;
+  return sampleTypesCache;
+}
+
+/* ---------- GC timeline ---------- */
+
+async function showTimeline() {
+  const r = await api('/api/timeline/trend');
+  const t = r.trend;
+  const slope = mbPerMinute => (mbPerMinute >= 0 ? '+' : '') + mbPerMinute.toFixed(2) + ' MB/min';
+  render(el('div', { class: 'verdict ' + (r.leak ? 'bad' : 'ok') }, el('strong', {}, t.verdict),
+      t.reason ? ' — ' + t.reason : ''),
+    el('div', { class: 'cards' }, card('Process', `${r.processName} (pid ${r.processId})`), card('GCs', `${count(r.gcs)} (${count(r.fullGcs)} full)`),
+      card('Recorded', `${r.seconds.toFixed(0)} s`), card('Floor slope', slope(r.floorSlopeBytesPerSecond * 60 / 1048576))),
+    el('h2', {}, 'Heap before and after each GC, the floor and its trend'),
+    el('img', { src: '/api/timeline/chart.svg', alt: 'GC timeline chart', id: 'timeline-chart' }));
+}
+
+/* ---------- start ---------- */
+
+async function start() {
+  session = await api('/api/session');
+  document.getElementById('file').textContent = session.files.join(' → ');
+  document.title = 'HeapLens: ' + session.files.join(' → ');
+  const snapshotTabs = [['overview', 'Overview', showOverview], ['types', 'Types', showTypes],
+    ['dominators', 'Dominator tree', showDominators], ['retention', 'Retention flame graph', showFlame], ['paths', 'Paths', showPaths]];
+  if (session.kind === 'snapshot') tabs(snapshotTabs);
+  else if (session.kind === 'diff') tabs([['diff', 'Diff by type', showDiffTypes], ['retainers', 'Diff by retainer', showDiffRetainers], ...snapshotTabs]);
+  else if (session.kind === 'timeline') tabs([['timeline', 'GC timeline', showTimeline]]);
+  else tabs([['flame', 'Flame graph', showFlame], ['top', 'Top', showProfileTop]]);
+  window.addEventListener('hashchange', route);
+  route();
+}
+
+start().catch(e => render(failure(e)));

@@ -1,0 +1,43 @@
+namespace HeapLens.BrowserTests;
+
+/// <summary>
+/// Real files from the demo target, captured once for all browser tests: a snapshot, a later snapshot
+/// after more requests (the session leak grew), and an allocation profile recorded while it served.
+/// </summary>
+public sealed class LeakyServiceFiles : IAsyncLifetime
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("heaplens-browser-").FullName;
+
+    public string Before => Path.Combine(_directory, "before.heapsnap");
+    public string After => Path.Combine(_directory, "after.heapsnap");
+    public string Profile => Path.Combine(_directory, "allocs.pb.gz");
+
+    public async Task InitializeAsync()
+    {
+        using var service = ChildProcess.Start("LeakyService.dll");
+        string ready = await service.ReadLineAsync(TimeSpan.FromMinutes(1));
+        Assert.StartsWith("READY", ready);
+        string pid = service.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await ChildProcess.RunHeapLensAsync("snapshot", "-p", pid, "-o", Before);
+        await Serve(service, 3000);
+        await ChildProcess.RunHeapLensAsync("snapshot", "-p", pid, "-o", After);
+        var allocs = ChildProcess.RunHeapLensAsync("allocs", "-p", pid, "-d", "4s", "-o", Profile);
+        await Task.Delay(1500); // the session is open before the requests that allocate
+        await Serve(service, 4000);
+        await allocs;
+        await service.Input.WriteLineAsync("exit");
+    }
+
+    private static async Task Serve(ChildProcess service, int requests)
+    {
+        await service.Input.WriteLineAsync($"serve {requests}");
+        await service.Input.FlushAsync();
+        Assert.Equal($"OK served {requests}", await service.ReadLineAsync(TimeSpan.FromMinutes(1)));
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
+}
