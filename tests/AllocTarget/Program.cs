@@ -11,6 +11,11 @@ using AllocTarget;
 //       prints "ready", then runs an allocation-heavy loop for the given time (churn: nothing but
 //       allocations; work: string formatting, splitting, parsing and counting) and prints
 //       "throughput <operations per second>" once per second and "total <operations per second>" at the end.
+//   keep <keptMegabytes> <ratio>
+//       prints "ready", waits for a line on stdin, then allocates byte[1000] arrays in Keeper.Keep
+//       (kept until the process exits) and ratio times as many in Keeper.Drop (dropped at once),
+//       interleaved, prints "done <kept> <keptBytes> <dropped> <droppedBytes>" and waits for stdin
+//       to close (the kept arrays stay alive until then).
 //   forever
 //       prints "waiting", waits for a line on stdin, then allocates byte[100] arrays in a tight loop
 //       in Forever.AllocForever, a method entered once and never left: the runtime replaces its
@@ -27,13 +32,16 @@ switch (args.FirstOrDefault())
     case "work" when args.Length == 2:
         Churn.Run(Seconds(args[1]), Churn.WorkBatch);
         return 0;
+    case "keep" when args.Length == 3:
+        Keep(long.Parse(args[1]), int.Parse(args[2]));
+        return 0;
     case "forever":
         Console.WriteLine("waiting");
         Console.In.ReadLine();
         Forever.AllocForever();
         return 0;
     default:
-        Console.Error.WriteLine("usage: AllocTarget mix <arrayMB> <objectMB> | churn <seconds> | work <seconds> | forever");
+        Console.Error.WriteLine("usage: AllocTarget mix <arrayMB> <objectMB> | keep <keptMB> <ratio> | churn <seconds> | work <seconds> | forever");
         return 2;
 }
 
@@ -47,5 +55,14 @@ static void Mix(long arrayBytesWanted, long objectBytesWanted)
     var arrays = Allocators.AllocateArrays(arrayBytesWanted);
     var objects = Allocators.AllocateObjects(objectBytesWanted);
     Console.WriteLine($"done {arrays.Count} {arrays.Bytes} {objects.Count} {objects.Bytes}");
+    Console.In.ReadToEnd();
+}
+
+static void Keep(long keptMegabytes, int ratio)
+{
+    Console.WriteLine("ready");
+    Console.In.ReadLine();
+    var (kept, dropped) = Keeper.Run(keptMegabytes, ratio);
+    Console.WriteLine($"done {kept.Count} {kept.Bytes} {dropped.Count} {dropped.Bytes}");
     Console.In.ReadToEnd();
 }

@@ -32,11 +32,15 @@ internal static class AllocsCommand
             Description = "Build the profile from a .nettrace recorded with dotnet-trace instead of a live process.",
             HelpName = "trace.nettrace",
         };
+        var noInuse = new Option<bool>("--no-inuse")
+        {
+            Description = "Allocations only: no inuse_objects/inuse_space, so no GC movement tracking and no induced full GC at the end.",
+        };
         var format = OutputFormatOption.Create();
         var command = new Command("allocs",
-            "Profile allocations by call stack and source line (alloc_objects and alloc_space), written as pprof.");
+            "Profile allocations by call stack and source line (alloc_objects, alloc_space, inuse_objects, inuse_space), written as pprof.");
         process.AddTo(command);
-        foreach (Option option in new Option[] { duration, output, from, format })
+        foreach (Option option in new Option[] { duration, output, from, noInuse, format })
             command.Options.Add(option);
 
         // A synchronous action with its own signal handling: SIGINT, SIGTERM and SIGHUP must end the
@@ -61,7 +65,8 @@ internal static class AllocsCommand
                 if (!DurationParser.TryParse(durationText, out var length))
                     throw new HeapLensException($"--duration: '{durationText}' is not a duration (try 30s, 2m, 500ms)");
                 var target = process.Resolve(result);
-                return RecordAsync(target, length, outputPath, result.GetValue(format), signals.Token).GetAwaiter().GetResult();
+                return RecordAsync(target, length, outputPath, !result.GetValue(noInuse), result.GetValue(format), signals.Token)
+                    .GetAwaiter().GetResult();
             }, signals);
         });
         return command;
@@ -77,7 +82,7 @@ internal static class AllocsCommand
         return 0;
     }
 
-    private static async Task<int> RecordAsync(DotNetProcess target, TimeSpan duration, string? output, OutputFormat format,
+    private static async Task<int> RecordAsync(DotNetProcess target, TimeSpan duration, string? output, bool inuse, OutputFormat format,
         CancellationToken stop)
     {
         string outputPath = Path.GetFullPath(output ?? $"allocs-{target.Name}-{target.Id}-{DateTime.Now:yyyyMMdd-HHmmss}.pb.gz");
@@ -86,19 +91,24 @@ internal static class AllocsCommand
         // no name there, so that not even a killed heaplens leaves it behind.
         using var trace = new UnnamedTemporaryFile(directory, $".{Path.GetFileName(outputPath)}.{Environment.ProcessId}.nettrace");
         int? major = ProcessLocator.RuntimeMajorVersionOf(target.Id);
-        var recording = await RecordWithProgressAsync(target, trace.Path, duration, major, stop).ConfigureAwait(false);
-        var conversion = WithStatus("resolving stacks", status =>
-            AllocationTraceConverter.Convert(trace.Path, new Progress<string>(step => status(step))));
+        var recording = await RecordWithProgressAsync(target, trace.Path, duration, major, inuse ? new InuseOptions(directory) : null, stop)
+            .ConfigureAwait(false);
+        AllocationConversion conversion;
+        await using (recording.Walk)
+        {
+            conversion = WithStatus("resolving stacks", status =>
+                AllocationTraceConverter.Convert(trace.Path, new Progress<string>(step => status(step)), recording.Walk));
+        }
         PprofFile.Save(conversion.Profile, outputPath);
         Report(conversion, outputPath, recording.TargetExited, format);
         return 0;
     }
 
     private static async Task<AllocationRecording> RecordWithProgressAsync(DotNetProcess target, string tracePath,
-        TimeSpan duration, int? runtimeMajorVersion, CancellationToken stop)
+        TimeSpan duration, int? runtimeMajorVersion, InuseOptions? inuse, CancellationToken stop)
     {
         if (!Terminal.ShowProgress)
-            return await AllocationRecorder.RecordAsync(target.Id, tracePath, duration, runtimeMajorVersion, null, stop)
+            return await AllocationRecorder.RecordAsync(target.Id, tracePath, duration, runtimeMajorVersion, null, stop, inuse)
                 .ConfigureAwait(false);
         AllocationRecording? recording = null;
         await Terminal.Error.Status().StartAsync($"recording allocations of {Markup.Escape(target.Name)} ({target.Id})", async context =>
@@ -107,14 +117,21 @@ internal static class AllocsCommand
             var progress = new Progress<long>(bytes => context.Status(
                 $"recording allocations of {Markup.Escape(target.Name)} ({target.Id}): " +
                 $"{clock.Elapsed.TotalSeconds:0}s of {duration.TotalSeconds:0}s, {Sizes.Format(bytes)} of events (Ctrl+C to stop early)"));
-            recording = await AllocationRecorder.RecordAsync(target.Id, tracePath, duration, runtimeMajorVersion, progress, stop)
+            recording = await AllocationRecorder.RecordAsync(target.Id, tracePath, duration, runtimeMajorVersion, progress, stop, inuse)
                 .ConfigureAwait(false);
         }).ConfigureAwait(false);
         return recording!;
     }
 
-    private static void Report(AllocationConversion conversion, string outputPath, bool targetExited, OutputFormat format) =>
-        ReportOutput.Write(AllocsReport.Create(conversion, outputPath, targetExited), format, AllocsView.Write);
+    private static void Report(AllocationConversion conversion, string outputPath, bool targetExited, OutputFormat format)
+    {
+        var report = AllocsReport.Create(conversion, outputPath, targetExited);
+        // Lost events and a missing inuse must not go unseen when stdout is a file, a pipe or JSON.
+        if (format == OutputFormat.Json || Console.IsOutputRedirected)
+            foreach (var note in report.Notes.Where(n => n.Level == NoteLevel.Warning))
+                Console.Error.WriteLine($"heaplens: warning: {note.Text}");
+        ReportOutput.Write(report, format, AllocsView.Write);
+    }
 
     private static T WithStatus<T>(string initial, Func<Action<string>, T> work)
     {
