@@ -35,15 +35,34 @@ internal sealed class SurvivorTracker
 
     /// <param name="walkGc">The number of the GC that walks the heap at the end of the window.</param>
     public SurvivorTracker(TraceEventDispatcher source, int walkGc)
+        : this(walkGc)
     {
-        _walkGc = walkGc;
         var clr = source.Clr;
-        clr.GCStart += OnGcStart;
-        clr.GCStop += OnGcEnd;
-        clr.GCGenerationRange += OnGenerationRange;
-        clr.GCBulkMovedObjectRanges += OnMoved;
-        clr.GCBulkSurvivingObjectRanges += OnSurviving;
+        clr.GCStart += e => OnGcStart(e.Count, e.Depth, e.Type == GCType.BackgroundGC);
+        clr.GCStop += e => OnGcEnd(e.Count);
+        clr.GCGenerationRange += e => OnGenerationRange(e.Generation, e.RangeStart, Math.Max(e.RangeReservedLength, e.RangeUsedLength));
+        clr.GCBulkMovedObjectRanges += e =>
+        {
+            for (int i = 0; i < e.Count; i++)
+            {
+                var range = e.Values(i);
+                OnMoved(range.OldRangeBase, range.NewRangeBase, range.RangeLength);
+            }
+            RangeEvents++;
+        };
+        clr.GCBulkSurvivingObjectRanges += e =>
+        {
+            for (int i = 0; i < e.Count; i++)
+            {
+                var range = e.Values(i);
+                OnMoved(range.RangeBase, range.RangeBase, range.RangeLength);
+            }
+            RangeEvents++;
+        };
     }
+
+    /// <summary>A tracker fed by hand (tests): the On* methods in the order the runtime sends the events.</summary>
+    internal SurvivorTracker(int walkGc) => _walkGc = walkGc;
 
     /// <summary>The objects alive at the end of the walk's GC, as far as movement says; null until it ended.</summary>
     public TrackedObjects? AtWalk { get; private set; }
@@ -76,52 +95,36 @@ internal sealed class SurvivorTracker
 
     private GcContext? Current => _open.Count > 0 ? _open[^1] : null;
 
-    private void OnGcStart(GCStartTraceData e)
+    internal void OnGcStart(int number, int depth, bool background)
     {
         if (AtWalk is not null)
             return;
-        _open.Add(new GcContext(e.Count, e.Depth, e.Type == GCType.BackgroundGC));
+        _open.Add(new GcContext(number, depth, background));
     }
 
-    private void OnGenerationRange(GCGenerationRangeTraceData e)
+    /// <summary>A region of a generation, at the GC's start or end; the condemned ones bound what the GC can collect.</summary>
+    internal void OnGenerationRange(int generation, ulong start, ulong length)
     {
-        if (Current is not { } gc)
+        if (Current is not { } gc || length == 0)
             return;
-        bool condemned = e.Generation <= gc.Depth
-                         || (gc.Depth == 2 && e.Generation is LargeObjectGeneration or PinnedObjectGeneration);
-        if (condemned && e.RangeReservedLength > 0)
-            gc.Condemned.Add(new Range(e.RangeStart, e.RangeStart + Math.Max(e.RangeReservedLength, e.RangeUsedLength), 0));
+        bool condemned = generation <= gc.Depth
+                         || (gc.Depth == 2 && generation is LargeObjectGeneration or PinnedObjectGeneration);
+        if (condemned)
+            gc.Condemned.Add(new Range(start, start + length, 0));
     }
 
-    private void OnMoved(GCBulkMovedObjectRangesTraceData e)
+    /// <summary>Live objects in [from, from + length) now start at <paramref name="to"/> (the same for a surviving range).</summary>
+    internal void OnMoved(ulong from, ulong to, ulong length)
     {
-        RangeEvents++;
-        if (Current is not { } gc)
-            return;
-        for (int i = 0; i < e.Count; i++)
-        {
-            var range = e.Values(i);
-            gc.Moved.Add(new Range(range.OldRangeBase, range.OldRangeBase + range.RangeLength, range.NewRangeBase));
-        }
+        if (Current is { } gc && length > 0)
+            gc.Moved.Add(new Range(from, from + length, to));
     }
 
-    private void OnSurviving(GCBulkSurvivingObjectRangesTraceData e)
-    {
-        RangeEvents++;
-        if (Current is not { } gc)
-            return;
-        for (int i = 0; i < e.Count; i++)
-        {
-            var range = e.Values(i);
-            gc.Moved.Add(new Range(range.RangeBase, range.RangeBase + range.RangeLength, range.RangeBase));
-        }
-    }
-
-    private void OnGcEnd(GCEndTraceData e)
+    internal void OnGcEnd(int number)
     {
         if (AtWalk is not null)
             return;
-        int at = _open.FindLastIndex(c => c.Number == e.Count);
+        int at = _open.FindLastIndex(c => c.Number == number);
         if (at < 0)
         {
             GcsWithoutStart++;
@@ -142,8 +145,7 @@ internal sealed class SurvivorTracker
             return;
         var moved = gc.Moved.ToArray();
         Array.Sort(moved, static (a, b) => a.Start.CompareTo(b.Start));
-        var condemned = gc.IsBackground ? [] : gc.Condemned.ToArray();
-        Array.Sort(condemned, static (a, b) => a.Start.CompareTo(b.Start));
+        var condemned = gc.IsBackground ? [] : Merged(gc.Condemned);
         int kept = 0;
         for (int i = 0; i < _count; i++)
         {
@@ -159,6 +161,21 @@ internal sealed class SurvivorTracker
             kept++;
         }
         _count = kept;
+    }
+
+    /// <summary>Sorted, with overlaps merged: a region is listed at the GC's start and again at its end.</summary>
+    private static Range[] Merged(List<Range> ranges)
+    {
+        ranges.Sort(static (a, b) => a.Start.CompareTo(b.Start));
+        var merged = new List<Range>(ranges.Count);
+        foreach (var range in ranges)
+        {
+            if (merged.Count > 0 && range.Start <= merged[^1].End)
+                merged[^1] = merged[^1] with { End = Math.Max(merged[^1].End, range.End) };
+            else
+                merged.Add(range);
+        }
+        return [.. merged];
     }
 
     /// <summary>The range of a sorted, non-overlapping set that holds the address, or null.</summary>
