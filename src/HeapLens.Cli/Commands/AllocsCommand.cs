@@ -86,41 +86,40 @@ internal static class AllocsCommand
         CancellationToken stop)
     {
         string outputPath = Path.GetFullPath(output ?? $"allocs-{target.Name}-{target.Id}-{DateTime.Now:yyyyMMdd-HHmmss}.pb.gz");
-        string directory = OutputDirectory.EnsureWritable(outputPath);
-        // The raw trace goes next to the profile: it can be large, and the user chose that disk. It has
-        // no name there, so that not even a killed heaplens leaves it behind.
-        using var trace = new UnnamedTemporaryFile(directory, $".{Path.GetFileName(outputPath)}.{Environment.ProcessId}.nettrace");
-        int? major = ProcessLocator.RuntimeMajorVersionOf(target.Id);
-        var recording = await RecordWithProgressAsync(target, trace.Path, duration, major, inuse ? new InuseOptions(directory) : null, stop)
-            .ConfigureAwait(false);
-        AllocationConversion conversion;
-        await using (recording.Walk)
-        {
-            conversion = WithStatus("resolving stacks", status =>
-                AllocationTraceConverter.Convert(trace.Path, new Progress<string>(step => status(step)), recording.Walk));
-        }
-        PprofFile.Save(conversion.Profile, outputPath);
-        Report(conversion, outputPath, recording.TargetExited, format);
+        // The raw trace and the final walk go next to the profile: they can be large, and the user chose
+        // that disk. They have no name there, so that not even a killed heaplens leaves them behind.
+        var options = new AllocationCaptureOptions { Inuse = inuse, TempDirectory = OutputDirectory.EnsureWritable(outputPath) };
+        var result = await CaptureWithProgressAsync(target, duration, options, stop).ConfigureAwait(false);
+        PprofFile.Save(result.Conversion.Profile, outputPath);
+        Report(result.Conversion, outputPath, result.TargetExited, format);
         return 0;
     }
 
-    private static async Task<AllocationRecording> RecordWithProgressAsync(DotNetProcess target, string tracePath,
-        TimeSpan duration, int? runtimeMajorVersion, InuseOptions? inuse, CancellationToken stop)
+    private static async Task<AllocationCaptureResult> CaptureWithProgressAsync(DotNetProcess target, TimeSpan duration,
+        AllocationCaptureOptions options, CancellationToken stop)
     {
         if (!Terminal.ShowProgress)
-            return await AllocationRecorder.RecordAsync(target.Id, tracePath, duration, runtimeMajorVersion, null, stop, inuse)
-                .ConfigureAwait(false);
-        AllocationRecording? recording = null;
+            return await AllocationCapture.CaptureAsync(target.Id, duration, options, stop).ConfigureAwait(false);
+        AllocationCaptureResult? result = null;
         await Terminal.Error.Status().StartAsync($"recording allocations of {Markup.Escape(target.Name)} ({target.Id})", async context =>
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var progress = new Progress<long>(bytes => context.Status(
-                $"recording allocations of {Markup.Escape(target.Name)} ({target.Id}): " +
-                $"{clock.Elapsed.TotalSeconds:0}s of {duration.TotalSeconds:0}s, {Sizes.Format(bytes)} of events (Ctrl+C to stop early)"));
-            recording = await AllocationRecorder.RecordAsync(target.Id, tracePath, duration, runtimeMajorVersion, progress, stop, inuse)
-                .ConfigureAwait(false);
+            bool recorded = false;
+            var recording = new Progress<long>(bytes =>
+            {
+                if (!recorded)
+                    context.Status($"recording allocations of {Markup.Escape(target.Name)} ({target.Id}): " +
+                                   $"{clock.Elapsed.TotalSeconds:0}s of {duration.TotalSeconds:0}s, {Sizes.Format(bytes)} of events (Ctrl+C to stop early)");
+            });
+            var conversion = new Progress<string>(step =>
+            {
+                recorded = true;
+                context.Status(Markup.Escape(step));
+            });
+            result = await AllocationCapture.CaptureAsync(target.Id, duration,
+                options with { RecordingProgress = recording, ConversionProgress = conversion }, stop).ConfigureAwait(false);
         }).ConfigureAwait(false);
-        return recording!;
+        return result!;
     }
 
     private static void Report(AllocationConversion conversion, string outputPath, bool targetExited, OutputFormat format)
