@@ -147,7 +147,10 @@ public static class AllocationTraceConverter
                 builder.AddInuse(sample, AllocationEstimator.ObjectsPerSample(size), AllocationEstimator.BytesPerSample(size));
                 count++;
             }
-            return new InuseSummary(walk.GcNumber, tracker.GcsApplied, tracked.Count, count, walk.Objects, null);
+            return new InuseSummary(walk.GcNumber, tracker.GcsApplied, tracked.Count, count, walk.Objects, null)
+            {
+                MovementEvents = tracker.RangeEvents + tracker.GenerationRangeEvents + 2L * tracker.GcsApplied,
+            };
         }
 
         private void OnSampled(AllocationSampledTraceData data)

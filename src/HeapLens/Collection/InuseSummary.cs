@@ -13,6 +13,9 @@ namespace HeapLens.Collection;
 /// <param name="Problem">Why there is no inuse, or null when there is.</param>
 public sealed record InuseSummary(int WalkGc, int GcsFollowed, long Tracked, long Confirmed, long HeapObjects, string? Problem)
 {
+    /// <summary>The GC events that survivor tracking added to the recording (moved and surviving ranges, generation ranges, GC start and end).</summary>
+    public long MovementEvents { get; init; }
+
     public static InuseSummary Unavailable(string problem) => new(-1, 0, 0, 0, 0, problem);
 
     public bool Available => Problem is null;

@@ -40,7 +40,11 @@ internal sealed class SurvivorTracker
         var clr = source.Clr;
         clr.GCStart += e => OnGcStart(e.Count, e.Depth, e.Type == GCType.BackgroundGC);
         clr.GCStop += e => OnGcEnd(e.Count);
-        clr.GCGenerationRange += e => OnGenerationRange(e.Generation, e.RangeStart, Math.Max(e.RangeReservedLength, e.RangeUsedLength));
+        clr.GCGenerationRange += e =>
+        {
+            OnGenerationRange(e.Generation, e.RangeStart, Math.Max(e.RangeReservedLength, e.RangeUsedLength));
+            GenerationRangeEvents++;
+        };
         clr.GCBulkMovedObjectRanges += e =>
         {
             for (int i = 0; i < e.Count; i++)
@@ -72,6 +76,9 @@ internal sealed class SurvivorTracker
 
     /// <summary>Movement and survival range events read.</summary>
     public long RangeEvents { get; private set; }
+
+    /// <summary>GCGenerationRange events read (one per region of each generation, twice per GC).</summary>
+    public long GenerationRangeEvents { get; private set; }
 
     /// <summary>The GC's end came without its start (the recording began mid-GC): its ranges cannot be placed.</summary>
     public int GcsWithoutStart { get; private set; }
