@@ -53,4 +53,19 @@ public sealed class AllocsCommandTests : IDisposable
         Assert.Contains(profile.Functions, f => f.Name == "System.Byte[]"); // types resolve without rundown
         Assert.Equal([output], Directory.GetFiles(_directory));
     }
+
+    [Fact]
+    public async Task No_inuse_records_allocations_only()
+    {
+        using var target = ChildProcess.StartDll("AllocTarget.dll", "churn", "60");
+        await target.WaitForLineAsync("ready", TimeSpan.FromSeconds(30));
+        string output = Path.Combine(_directory, "alloc-only.pb.gz");
+        var (exit, stdout, stderr) = ChildProcess.RunHeapLens("allocs", "-p", $"{target.Id}", "-o", output, "--duration", "2s", "--no-inuse");
+        Assert.True(exit == 0, stderr);
+        Assert.DoesNotContain("still alive", stdout);
+        Assert.DoesNotContain("inuse", stdout);
+        var profile = PprofFile.Load(output);
+        Assert.Equal(["alloc_objects", "alloc_space"], profile.SampleTypes.Select(t => t.Type));
+        Assert.DoesNotContain(profile.Comments, c => c.StartsWith("inuse", StringComparison.Ordinal));
+    }
 }
