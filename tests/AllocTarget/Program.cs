@@ -15,6 +15,11 @@ using AllocTarget;
 //       prints "ready", then reads commands from stdin until it closes: "arrays <MB>" runs
 //       Allocators.AllocateArrays, "objects <MB>" Allocators.AllocateObjects; after each it prints
 //       "done <count> <bytes>" (exact, as for mix). Profile diffs record one set of steps, then another.
+//   keep <keptMegabytes> <ratio>
+//       prints "ready", waits for a line on stdin, then allocates byte[1000] arrays in Keeper.Keep
+//       (kept until the process exits) and ratio times as many in Keeper.Drop (dropped at once),
+//       interleaved, prints "done <kept> <keptBytes> <dropped> <droppedBytes>" and waits for stdin
+//       to close (the kept arrays stay alive until then).
 //   forever
 //       prints "waiting", waits for a line on stdin, then allocates byte[100] arrays in a tight loop
 //       in Forever.AllocForever, a method entered once and never left: the runtime replaces its
@@ -34,13 +39,16 @@ switch (args.FirstOrDefault())
     case "steps" when args.Length == 1:
         Steps();
         return 0;
+    case "keep" when args.Length == 3:
+        Keep(long.Parse(args[1]), int.Parse(args[2]));
+        return 0;
     case "forever":
         Console.WriteLine("waiting");
         Console.In.ReadLine();
         Forever.AllocForever();
         return 0;
     default:
-        Console.Error.WriteLine("usage: AllocTarget mix <arrayMB> <objectMB> | steps | churn <seconds> | work <seconds> | forever");
+        Console.Error.WriteLine("usage: AllocTarget mix <arrayMB> <objectMB> | steps | keep <keptMB> <ratio> | churn <seconds> | work <seconds> | forever");
         return 2;
 }
 
@@ -67,4 +75,13 @@ static void Steps()
         var done = words[0] == "arrays" ? Allocators.AllocateArrays(bytes) : Allocators.AllocateObjects(bytes);
         Console.WriteLine($"done {done.Count} {done.Bytes}");
     }
+}
+
+static void Keep(long keptMegabytes, int ratio)
+{
+    Console.WriteLine("ready");
+    Console.In.ReadLine();
+    var (kept, dropped) = Keeper.Run(keptMegabytes, ratio);
+    Console.WriteLine($"done {kept.Count} {kept.Bytes} {dropped.Count} {dropped.Bytes}");
+    Console.In.ReadToEnd();
 }

@@ -32,11 +32,15 @@ internal static class AllocsCommand
             Description = "Build the profile from a .nettrace recorded with dotnet-trace instead of a live process.",
             HelpName = "trace.nettrace",
         };
+        var noInuse = new Option<bool>("--no-inuse")
+        {
+            Description = "Allocations only: no inuse_objects/inuse_space, so no GC movement tracking and no induced full GC at the end.",
+        };
         var format = OutputFormatOption.Create();
         var command = new Command("allocs",
-            "Profile allocations by call stack and source line (alloc_objects and alloc_space), written as pprof.");
+            "Profile allocations by call stack and source line (alloc_objects, alloc_space, inuse_objects, inuse_space), written as pprof.");
         process.AddTo(command);
-        foreach (Option option in new Option[] { duration, output, from, format })
+        foreach (Option option in new Option[] { duration, output, from, noInuse, format })
             command.Options.Add(option);
 
         // A synchronous action with its own signal handling: SIGINT, SIGTERM and SIGHUP must end the
@@ -61,7 +65,8 @@ internal static class AllocsCommand
                 if (!DurationParser.TryParse(durationText, out var length))
                     throw new HeapLensException($"--duration: '{durationText}' is not a duration (try 30s, 2m, 500ms)");
                 var target = process.Resolve(result);
-                return RecordAsync(target, length, outputPath, result.GetValue(format), signals.Token).GetAwaiter().GetResult();
+                return RecordAsync(target, length, outputPath, !result.GetValue(noInuse), result.GetValue(format), signals.Token)
+                    .GetAwaiter().GetResult();
             }, signals);
         });
         return command;
@@ -77,44 +82,55 @@ internal static class AllocsCommand
         return 0;
     }
 
-    private static async Task<int> RecordAsync(DotNetProcess target, TimeSpan duration, string? output, OutputFormat format,
+    private static async Task<int> RecordAsync(DotNetProcess target, TimeSpan duration, string? output, bool inuse, OutputFormat format,
         CancellationToken stop)
     {
         string outputPath = Path.GetFullPath(output ?? $"allocs-{target.Name}-{target.Id}-{DateTime.Now:yyyyMMdd-HHmmss}.pb.gz");
-        string directory = OutputDirectory.EnsureWritable(outputPath);
-        // The raw trace goes next to the profile: it can be large, and the user chose that disk. It has
-        // no name there, so that not even a killed heaplens leaves it behind.
-        using var trace = new UnnamedTemporaryFile(directory, $".{Path.GetFileName(outputPath)}.{Environment.ProcessId}.nettrace");
-        int? major = ProcessLocator.RuntimeMajorVersionOf(target.Id);
-        var recording = await RecordWithProgressAsync(target, trace.Path, duration, major, stop).ConfigureAwait(false);
-        var conversion = WithStatus("resolving stacks", status =>
-            AllocationTraceConverter.Convert(trace.Path, new Progress<string>(step => status(step))));
-        PprofFile.Save(conversion.Profile, outputPath);
-        Report(conversion, outputPath, recording.TargetExited, format);
+        // The raw trace and the final walk go next to the profile: they can be large, and the user chose
+        // that disk. They have no name there, so that not even a killed heaplens leaves them behind.
+        var options = new AllocationCaptureOptions { Inuse = inuse, TempDirectory = OutputDirectory.EnsureWritable(outputPath) };
+        var result = await CaptureWithProgressAsync(target, duration, options, stop).ConfigureAwait(false);
+        PprofFile.Save(result.Conversion.Profile, outputPath);
+        Report(result.Conversion, outputPath, result.TargetExited, format);
         return 0;
     }
 
-    private static async Task<AllocationRecording> RecordWithProgressAsync(DotNetProcess target, string tracePath,
-        TimeSpan duration, int? runtimeMajorVersion, CancellationToken stop)
+    private static async Task<AllocationCaptureResult> CaptureWithProgressAsync(DotNetProcess target, TimeSpan duration,
+        AllocationCaptureOptions options, CancellationToken stop)
     {
         if (!Terminal.ShowProgress)
-            return await AllocationRecorder.RecordAsync(target.Id, tracePath, duration, runtimeMajorVersion, null, stop)
-                .ConfigureAwait(false);
-        AllocationRecording? recording = null;
+            return await AllocationCapture.CaptureAsync(target.Id, duration, options, stop).ConfigureAwait(false);
+        AllocationCaptureResult? result = null;
         await Terminal.Error.Status().StartAsync($"recording allocations of {Markup.Escape(target.Name)} ({target.Id})", async context =>
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var progress = new Progress<long>(bytes => context.Status(
-                $"recording allocations of {Markup.Escape(target.Name)} ({target.Id}): " +
-                $"{clock.Elapsed.TotalSeconds:0}s of {duration.TotalSeconds:0}s, {Sizes.Format(bytes)} of events (Ctrl+C to stop early)"));
-            recording = await AllocationRecorder.RecordAsync(target.Id, tracePath, duration, runtimeMajorVersion, progress, stop)
-                .ConfigureAwait(false);
+            bool recorded = false;
+            var recording = new Progress<long>(bytes =>
+            {
+                if (!recorded)
+                    context.Status($"recording allocations of {Markup.Escape(target.Name)} ({target.Id}): " +
+                                   $"{clock.Elapsed.TotalSeconds:0}s of {duration.TotalSeconds:0}s, {Sizes.Format(bytes)} of events (Ctrl+C to stop early)");
+            });
+            var conversion = new Progress<string>(step =>
+            {
+                recorded = true;
+                context.Status(Markup.Escape(step));
+            });
+            result = await AllocationCapture.CaptureAsync(target.Id, duration,
+                options with { RecordingProgress = recording, ConversionProgress = conversion }, stop).ConfigureAwait(false);
         }).ConfigureAwait(false);
-        return recording!;
+        return result!;
     }
 
-    private static void Report(AllocationConversion conversion, string outputPath, bool targetExited, OutputFormat format) =>
-        ReportOutput.Write(AllocsReport.Create(conversion, outputPath, targetExited), format, AllocsView.Write);
+    private static void Report(AllocationConversion conversion, string outputPath, bool targetExited, OutputFormat format)
+    {
+        var report = AllocsReport.Create(conversion, outputPath, targetExited);
+        // Lost events and a missing inuse must not go unseen when stdout is a file, a pipe or JSON.
+        if (format == OutputFormat.Json || Console.IsOutputRedirected)
+            foreach (var note in report.Notes.Where(n => n.Level == NoteLevel.Warning))
+                Console.Error.WriteLine($"heaplens: warning: {note.Text}");
+        ReportOutput.Write(report, format, AllocsView.Write);
+    }
 
     private static T WithStatus<T>(string initial, Func<Action<string>, T> work)
     {

@@ -14,7 +14,7 @@ namespace HeapLens.Cli.Commands;
 internal static class ProfileTop
 {
     public static Option<string?> Sample { get; } = CommonOptions.SampleType(
-        "Profiles: the sample type to rank by, alloc_space or alloc_objects (default: the profile's default, alloc_space).");
+        "Profiles: the sample type to rank by: alloc_space, alloc_objects, inuse_space or inuse_objects (default: the profile's default, alloc_space).");
 
     public static Option<bool> Cum { get; } = new("--cum")
     {

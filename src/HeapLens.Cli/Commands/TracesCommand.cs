@@ -13,7 +13,7 @@ internal static class TracesCommand
     {
         var file = new Argument<string>("file") { Description = "A pprof profile (.pb.gz), e.g. from 'heaplens allocs'." };
         var rows = CommonOptions.Rows(10, "How many stacks to show.");
-        var sample = CommonOptions.SampleType("The sample type to rank by, alloc_space or alloc_objects (default: the profile's default, alloc_space).");
+        var sample = CommonOptions.SampleType("The sample type to rank by: alloc_space, alloc_objects, inuse_space or inuse_objects (default: the profile's default, alloc_space).");
         var format = OutputFormatOption.Create();
         var baseline = new ProfileBaseOptions();
         var command = new Command("traces", "Show the heaviest full call stacks of a profile, allocated type first.")

@@ -11,8 +11,14 @@ internal static class AllocsView
         console.WriteLine($"Wrote {report.Output}");
         console.WriteLine(
             $"{Sizes.Count(report.Samples)} samples over {report.DurationSeconds:0.0}s: an estimated {Sizes.Format(report.EstimatedBytes)} in {Sizes.Count(report.EstimatedObjects)} objects allocated");
+        if (report is { InuseBytes: { } inuseBytes, InuseObjects: { } inuseObjects, Inuse: { } inuse })
+            console.WriteLine(
+                $"still alive after the full GC #{inuse.WalkGc} at the end: an estimated {Sizes.Format(inuseBytes)} in {Sizes.Count(inuseObjects)} objects " +
+                $"({Sizes.Count(inuse.Confirmed)} of {Sizes.Count(inuse.Tracked)} tracked samples confirmed by the heap walk)");
         foreach (var note in report.Notes)
             console.WriteLine($"{(note.Level == NoteLevel.Warning ? "warning" : "note")}: {note.Text}");
-        console.WriteLine($"Next: heaplens top {report.Output}   or   go tool pprof -top {report.Output}");
+        console.WriteLine(report.InuseBytes is null
+            ? $"Next: heaplens top {report.Output}   or   go tool pprof -top {report.Output}"
+            : $"Next: heaplens top --sample inuse_space {report.Output}   or   go tool pprof -sample_index=inuse_space -top {report.Output}");
     }
 }

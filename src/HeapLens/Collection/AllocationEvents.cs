@@ -19,6 +19,9 @@ internal static class AllocationKeywords
     public const long JittedMethodILToNativeMap = 0x20000;
     public const long AllocationSampling = 0x80000000000;
 
+    /// <summary>GCBulkMovedObjectRanges, GCBulkSurvivingObjectRanges and GCGenerationRange: where each GC left the objects.</summary>
+    public const long GcHeapSurvivalAndMovement = 0x400000;
+
     /// <summary>
     /// Method and module load events let stacks resolve for code jitted during the capture (rundown
     /// at the end describes what is still loaded); the IL-to-native maps give source lines.

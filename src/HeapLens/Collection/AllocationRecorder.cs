@@ -4,7 +4,18 @@ using Microsoft.Diagnostics.NETCore.Client;
 namespace HeapLens.Collection;
 
 /// <summary>How a recording ended.</summary>
-public sealed record AllocationRecording(string TracePath, long TraceBytes, TimeSpan Elapsed, bool TargetExited);
+public sealed record AllocationRecording(string TracePath, long TraceBytes, TimeSpan Elapsed, bool TargetExited)
+{
+    /// <summary>The heap walk that ended an inuse window (its owner disposes it); null without inuse.</summary>
+    public InducedHeapWalk? Walk { get; init; }
+}
+
+/// <summary>Survivor tracking for a recording: where the final heap walk's stream is kept while it is read.</summary>
+public sealed record InuseOptions(string TempDirectory)
+{
+    /// <summary>The induced GC and its heap walk must end within this time.</summary>
+    public TimeSpan WalkTimeout { get; init; } = TimeSpan.FromMinutes(5);
+}
 
 /// <summary>
 /// Records a live process's allocation events into a .nettrace file: an EventPipe session with
@@ -23,9 +34,21 @@ public static class AllocationRecorder
     /// target exits. Cancelling is a normal end: the session is stopped (rundown included) and the file
     /// is complete. <paramref name="progress"/> receives the bytes written so far.
     /// </summary>
+    public static Task<AllocationRecording> RecordAsync(int processId, string tracePath, TimeSpan duration,
+        int? runtimeMajorVersion, IProgress<long>? progress, CancellationToken stop) =>
+        RecordAsync(processId, tracePath, duration, runtimeMajorVersion, progress, stop, inuse: null);
+
+    /// <summary>
+    /// With <paramref name="inuse"/> (a runtime with AllocationSampled), the session also carries the
+    /// GCs' movement of objects, and the window ends with an induced full GC and its heap walk, while
+    /// the session still records: <see cref="AllocationTraceConverter"/> then knows which sampled
+    /// objects survived. Cancelling <paramref name="stop"/> ends the window early, walk included.
+    /// </summary>
     public static async Task<AllocationRecording> RecordAsync(int processId, string tracePath, TimeSpan duration,
-        int? runtimeMajorVersion, IProgress<long>? progress, CancellationToken stop)
+        int? runtimeMajorVersion, IProgress<long>? progress, CancellationToken stop, InuseOptions? inuse)
     {
+        if (runtimeMajorVersion is < 10)
+            inuse = null; // GCAllocationTick carries no address to follow
         var client = new DiagnosticsClient(processId);
         EventPipeSession session;
         using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop))
@@ -35,7 +58,7 @@ public static class AllocationRecorder
             try
             {
                 session = await client.StartEventPipeSessionAsync(
-                    new EventPipeSessionConfiguration(Providers(runtimeMajorVersion), CircularBufferMegabytes,
+                    new EventPipeSessionConfiguration(Providers(runtimeMajorVersion, inuse is not null), CircularBufferMegabytes,
                         requestRundown: true, requestStackwalk: true),
                     deadline.Token).ConfigureAwait(false);
             }
@@ -69,16 +92,30 @@ public static class AllocationRecorder
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop, writeFailed.Token);
             timeout.CancelAfter(duration);
             bool targetExited = false;
+            InducedHeapWalk? walk = null;
             var finished = await Task.WhenAny(copy, Task.Delay(Timeout.Infinite, timeout.Token)).ConfigureAwait(false);
             if (finished == copy)
                 targetExited = true; // the stream ended by itself: the process went away
             else
+            {
+                // The window ends with the induced GC, while this session still records its movement.
+                if (inuse is not null && !writeFailed.IsCancellationRequested)
+                    walk = await InducedHeapWalk.RunAsync(processId, inuse.TempDirectory, inuse.WalkTimeout).ConfigureAwait(false);
                 await StopSessionAsync(session).ConfigureAwait(false);
+            }
+            if (inuse is not null && walk is null)
+                walk = InducedHeapWalk.Unavailable(targetExited
+                    ? "the process exited during the window, before the heap walk that ends it"
+                    : "the recording failed before the heap walk");
             var failure = await copy.ConfigureAwait(false);
             if (failure is not null)
+            {
+                if (walk is not null)
+                    await walk.DisposeAsync().ConfigureAwait(false);
                 throw new HeapLensException($"could not record the allocation trace: {failure.Message}; the capture was stopped", failure);
+            }
             await file.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            return new AllocationRecording(tracePath, file.Length, clock.Elapsed, targetExited);
+            return new AllocationRecording(tracePath, file.Length, clock.Elapsed, targetExited) { Walk = walk };
         }
     }
 
@@ -92,9 +129,12 @@ public static class AllocationRecorder
     /// both: a runtime with AllocationSampled does not fire AllocationTick in the same session, and
     /// an older one ignores the keyword it does not know.
     /// </summary>
-    internal static EventPipeProvider[] Providers(int? runtimeMajorVersion)
+    internal static EventPipeProvider[] Providers(int? runtimeMajorVersion, bool trackSurvivors = false)
     {
         long keywords = AllocationKeywords.Symbols;
+        // GC start and end delimit each GC's movement; the ranges come with GCHeapSurvivalAndMovement.
+        if (trackSurvivors)
+            keywords |= AllocationKeywords.Gc | AllocationKeywords.GcHeapSurvivalAndMovement;
         if (runtimeMajorVersion is null or >= 10)
             keywords |= AllocationKeywords.AllocationSampling;
         if (runtimeMajorVersion is null or < 10)

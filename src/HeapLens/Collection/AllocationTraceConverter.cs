@@ -9,6 +9,9 @@ namespace HeapLens.Collection;
 public sealed record AllocationConversion(Profile Profile, AllocationEventKind Source, long Samples, int EventsLost,
     bool HasRundown)
 {
+    /// <summary>What became of the survivors when inuse was asked for; null when it was not.</summary>
+    public InuseSummary? Inuse { get; init; }
+
     /// <summary>True when the samples come from GCAllocationTick, whose estimates are biased.</summary>
     public bool IsBiased => Source == AllocationEventKind.AllocationTick;
 }
@@ -24,7 +27,15 @@ public static class AllocationTraceConverter
     public const string BiasedComment =
         "estimated from GCAllocationTick (runtime before .NET 10): one event per ~100 KB, biased for periodic allocation patterns";
 
-    public static AllocationConversion Convert(string tracePath, IProgress<string>? progress = null)
+    public static AllocationConversion Convert(string tracePath, IProgress<string>? progress = null) =>
+        Convert(tracePath, progress, walk: null);
+
+    /// <summary>
+    /// With <paramref name="walk"/> (the heap walk that ended a live recording made with survivor
+    /// tracking), the profile also gets inuse_objects and inuse_space: the sampled objects still alive
+    /// after the walk's GC, weighted like the allocations.
+    /// </summary>
+    public static AllocationConversion Convert(string tracePath, IProgress<string>? progress, InducedHeapWalk? walk)
     {
         if (!File.Exists(tracePath))
             throw new HeapLensException($"{tracePath}: no such file");
@@ -41,7 +52,7 @@ public static class AllocationTraceConverter
             progress?.Report("building the profile");
             try
             {
-                return new Conversion(log, tracePath).Run();
+                return new Conversion(log, tracePath, walk, progress).Run();
             }
             catch (Exception e) when (e is not (HeapLensException or OutOfMemoryException))
             {
@@ -68,11 +79,12 @@ public static class AllocationTraceConverter
     }
 
     /// <summary>One conversion: a profile under construction per event kind, and the source line lookup.</summary>
-    private sealed class Conversion(TraceLog log, string tracePath)
+    private sealed class Conversion(TraceLog log, string tracePath, InducedHeapWalk? walk, IProgress<string>? progress)
     {
         private readonly AllocationSourceLines _sourceLines = new(log, tracePath);
         private readonly ProfileUnderConstruction _sampled = new(log);
         private readonly ProfileUnderConstruction _ticks = new(log);
+        private SurvivorTracker? _survivors;
         private bool _hasRundown;
 
         // GCAllocationTick fires when ~100 KB have been allocated on a heap since the last tick.
@@ -88,29 +100,65 @@ public static class AllocationTraceConverter
                 // Rundown at the end of a session names every method; without it (a truncated trace, a
                 // process that exited mid-capture) frames of methods jitted before the session stay unnamed.
                 new ClrRundownTraceEventParser(source).MethodDCStopComplete += _ => _hasRundown = true;
+                if (walk is { Problem: null })
+                    _survivors = new SurvivorTracker(source, walk.GcNumber);
                 source.Process();
             }
+            var inuse = walk is null ? null : Survivors(walk);
 
             long start = new DateTimeOffset(log.SessionStartTime.ToUniversalTime()).ToUnixTimeMilliseconds() * 1_000_000;
             long duration = (long)(log.SessionDuration.TotalMilliseconds * 1_000_000);
             // With both kinds present (a runtime that has AllocationSampled), the unbiased events win.
             if (_sampled.Builder.SampleCount > 0 || _ticks.Builder.SampleCount == 0)
             {
-                var profile = _sampled.Builder.Build(start, duration, AllocationEstimator.SamplingPeriodBytes,
-                    ["estimated from AllocationSampled events (randomized per-byte sampling, p = 1/102400)"]);
+                var comments = new List<string> { "estimated from AllocationSampled events (randomized per-byte sampling, p = 1/102400)" };
+                if (inuse is not null)
+                    comments.Add(inuse.Comment(log.EventsLost));
+                var profile = _sampled.Builder.Build(start, duration, AllocationEstimator.SamplingPeriodBytes, comments);
                 return new AllocationConversion(profile, AllocationEventKind.AllocationSampled, _sampled.Builder.SampleCount,
-                    log.EventsLost, _hasRundown);
+                    log.EventsLost, _hasRundown) { Inuse = inuse };
             }
             var biased = _ticks.Builder.Build(start, duration, AllocationTickPeriodBytes, [BiasedComment]);
             return new AllocationConversion(biased, AllocationEventKind.AllocationTick, _ticks.Builder.SampleCount,
-                log.EventsLost, _hasRundown);
+                log.EventsLost, _hasRundown) { Inuse = inuse };
+        }
+
+        /// <summary>Confirms the tracked survivors against the walk and adds them to the profile as inuse.</summary>
+        private InuseSummary Survivors(InducedHeapWalk walk)
+        {
+            if (walk.Problem is { } problem)
+                return InuseSummary.Unavailable(problem);
+            var tracker = _survivors!;
+            if (tracker.AtWalk is not { } tracked)
+                return InuseSummary.Unavailable($"the allocation recording does not hold the end of the heap walk's GC (#{walk.GcNumber})");
+            if (tracker.RangeEvents == 0 && tracker.GcsApplied == 0)
+                return InuseSummary.Unavailable("the recording holds no GC movement events (keyword 0x400000)");
+            progress?.Report("confirming survivors with the heap walk");
+            bool[] confirmed = walk.Confirm(tracked);
+            var builder = _sampled.Builder;
+            builder.WithInuse = true;
+            long count = 0;
+            for (int i = 0; i < confirmed.Length; i++)
+            {
+                if (!confirmed[i])
+                    continue;
+                int sample = tracked.Samples[i];
+                long size = builder.ObjectSizeOf(sample);
+                builder.AddInuse(sample, AllocationEstimator.ObjectsPerSample(size), AllocationEstimator.BytesPerSample(size));
+                count++;
+            }
+            return new InuseSummary(walk.GcNumber, tracker.GcsApplied, tracked.Count, count, walk.Objects, null)
+            {
+                MovementEvents = tracker.RangeEvents + tracker.GenerationRangeEvents + 2L * tracker.GcsApplied,
+            };
         }
 
         private void OnSampled(AllocationSampledTraceData data)
         {
             long size = data.ObjectSize;
-            _sampled.Builder.Add(_sampled.StackOf(data, _sourceLines), TypeName(data.TypeName),
+            int sample = _sampled.Builder.Add(_sampled.StackOf(data, _sourceLines), TypeName(data.TypeName),
                 size, AllocationEstimator.ObjectsPerSample(size), AllocationEstimator.BytesPerSample(size));
+            _survivors?.OnSampled(data.Address, data.TypeID, sample);
         }
 
         private void OnTick(GCAllocationTickTraceData data)

@@ -40,7 +40,7 @@ public static class HeapSnapshotCollector
     }
 
     /// <summary>A buffer above the largest stream the heap can produce, bounded by this machine's memory.</summary>
-    private static int BufferFor(int pid)
+    internal static int BufferFor(int pid)
     {
         long workingSet;
         try

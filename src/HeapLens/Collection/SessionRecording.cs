@@ -16,6 +16,7 @@ internal sealed class SessionRecording : IAsyncDisposable
     private readonly Stream _source;
     private readonly FileStream _file;
     private readonly FileStream _reader;
+    private readonly string _path;
     private readonly Task _copy;
     private readonly SemaphoreSlim _dataArrived = new(0);
     private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -27,6 +28,7 @@ internal sealed class SessionRecording : IAsyncDisposable
     {
         _source = source;
         string path = System.IO.Path.Combine(directory, name);
+        _path = path;
         // Unbuffered: every chunk goes straight to the OS so that the follower sees it at once.
         _file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0,
             OperatingSystem.IsWindows() ? FileOptions.DeleteOnClose : FileOptions.None);
@@ -107,6 +109,19 @@ internal sealed class SessionRecording : IAsyncDisposable
             throw new InvalidOperationException("a recording has one follower");
         _followerOpened = true;
         return new Follower(this);
+    }
+
+    /// <summary>
+    /// A second reader of the whole recording from its start, for a second pass once the recording has
+    /// ended (the file still has no name: it is reached through this process's descriptor, or on
+    /// Windows through its delete-on-close name). Valid until this recording is disposed.
+    /// </summary>
+    public Stream OpenReplay()
+    {
+        if (!_finished)
+            throw new InvalidOperationException("the recording has not ended");
+        string path = OperatingSystem.IsWindows() ? _path : $"/proc/self/fd/{_file.SafeFileHandle.DangerousGetHandle()}";
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1 << 16);
     }
 
     public async ValueTask DisposeAsync()

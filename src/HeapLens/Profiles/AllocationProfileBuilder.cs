@@ -1,7 +1,8 @@
 namespace HeapLens.Profiles;
 
 /// <summary>
-/// Builds an allocation profile (alloc_objects/count, alloc_space/bytes) from individual allocation
+/// Builds an allocation profile (alloc_objects/count, alloc_space/bytes, and with survivors
+/// inuse_objects/count, inuse_space/bytes: Go's heap profile, in Go's order) from individual allocation
 /// samples. Functions, mappings, locations and stacks are interned, and samples with the same stack,
 /// allocated type and object size are merged, so a trace of a million samples becomes a profile of a
 /// few thousand. The allocated type becomes the leaf frame of every stack, so that a report by
@@ -11,6 +12,8 @@ public sealed class AllocationProfileBuilder
 {
     public const string ObjectsType = "alloc_objects";
     public const string SpaceType = "alloc_space";
+    public const string InuseObjectsType = "inuse_objects";
+    public const string InuseSpaceType = "inuse_space";
     public const string SizeLabel = "bytes";
 
     private readonly Profile _profile = new();
@@ -19,7 +22,9 @@ public sealed class AllocationProfileBuilder
     private readonly Dictionary<string, ulong> _typeLocations = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong[], int> _stackIds = new(StackComparer.Instance);
     private readonly List<ulong[]> _stacks = [];
-    private readonly Dictionary<(int Stack, ulong Type, long Size), Totals> _samples = [];
+    private readonly Dictionary<(int Stack, ulong Type, long Size), int> _sampleIndex = [];
+    private readonly List<(int Stack, ulong Type, long Size)> _sampleKeys = [];
+    private readonly List<Totals> _samples = [];
     private long _sampleCount;
 
     public AllocationProfileBuilder()
@@ -88,16 +93,41 @@ public sealed class AllocationProfileBuilder
         return id;
     }
 
-    /// <summary>Adds one sample standing for <paramref name="objects"/> objects and <paramref name="bytes"/> bytes.</summary>
-    public void Add(int stack, string typeName, long objectSize, double objects, double bytes)
+    /// <summary>
+    /// Adds one sample standing for <paramref name="objects"/> objects and <paramref name="bytes"/> bytes;
+    /// returns the merged sample it went into, for <see cref="AddInuse"/>.
+    /// </summary>
+    public int Add(int stack, string typeName, long objectSize, double objects, double bytes)
     {
         ulong type = TypeLocation(typeName); // Function() makes the name safe to print, once per type
-        ref var totals = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(
-            _samples, (stack, type, objectSize), out _);
-        totals.Objects += objects;
-        totals.Bytes += bytes;
+        ref int index = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(
+            _sampleIndex, (stack, type, objectSize), out bool exists);
+        if (!exists)
+        {
+            index = _samples.Count;
+            _samples.Add(default);
+            _sampleKeys.Add((stack, type, objectSize));
+        }
+        var totals = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_samples);
+        totals[index].Objects += objects;
+        totals[index].Bytes += bytes;
         _sampleCount++;
+        return index;
     }
+
+    /// <summary>Counts a sampled object of merged sample <paramref name="sample"/> as still alive, with the same weights.</summary>
+    public void AddInuse(int sample, double objects, double bytes)
+    {
+        var totals = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_samples);
+        totals[sample].InuseObjects += objects;
+        totals[sample].InuseBytes += bytes;
+    }
+
+    /// <summary>The object size of merged sample <paramref name="sample"/>.</summary>
+    public long ObjectSizeOf(int sample) => _sampleKeys[sample].Size;
+
+    /// <summary>Whether the profile gets inuse_objects and inuse_space (set when survivors were tracked).</summary>
+    public bool WithInuse { get; set; }
 
     /// <summary>
     /// The profile. Values are rounded once per merged sample, after summing, so rounding does not
@@ -110,8 +140,15 @@ public sealed class AllocationProfileBuilder
         _profile.PeriodType = new ValueType("space", "bytes");
         _profile.Period = periodBytes;
         _profile.Comments.AddRange(comments);
-        foreach (var ((stack, type, size), totals) in _samples)
+        if (WithInuse)
         {
+            _profile.SampleTypes.Add(new ValueType(InuseObjectsType, "count"));
+            _profile.SampleTypes.Add(new ValueType(InuseSpaceType, "bytes"));
+        }
+        for (int i = 0; i < _samples.Count; i++)
+        {
+            var (stack, type, size) = _sampleKeys[i];
+            var totals = _samples[i];
             ulong[] frames = _stacks[stack];
             var locationIds = new ulong[frames.Length + 1];
             locationIds[0] = type;
@@ -119,7 +156,10 @@ public sealed class AllocationProfileBuilder
             var sample = new Sample
             {
                 LocationIds = locationIds,
-                Values = [(long)Math.Round(totals.Objects), (long)Math.Round(totals.Bytes)],
+                Values = WithInuse
+                    ? [(long)Math.Round(totals.Objects), (long)Math.Round(totals.Bytes),
+                       (long)Math.Round(totals.InuseObjects), (long)Math.Round(totals.InuseBytes)]
+                    : [(long)Math.Round(totals.Objects), (long)Math.Round(totals.Bytes)],
             };
             sample.Labels.Add(new Label(SizeLabel, null, size, "bytes"));
             _profile.Samples.Add(sample);
@@ -139,9 +179,10 @@ public sealed class AllocationProfileBuilder
             return;
         var mappingOf = _profile.Locations.ToDictionary(l => l.Id, l => l.MappingId);
         var rootBytes = new Dictionary<ulong, double>();
-        foreach (var ((stackId, _, _), totals) in _samples)
+        for (int sample = 0; sample < _samples.Count; sample++)
         {
-            ulong[] stack = _stacks[stackId];
+            var totals = _samples[sample];
+            ulong[] stack = _stacks[_sampleKeys[sample].Stack];
             for (int i = stack.Length - 1; i >= 0; i--)
             {
                 ulong mapping = mappingOf[stack[i]];
@@ -173,6 +214,8 @@ public sealed class AllocationProfileBuilder
     {
         public double Objects;
         public double Bytes;
+        public double InuseObjects;
+        public double InuseBytes;
     }
 
     private sealed class StackComparer : IEqualityComparer<ulong[]>

@@ -25,6 +25,15 @@ public sealed record AllocsReport(
     bool TargetExited,
     IReadOnlyList<ReportNote> Notes)
 {
+    /// <summary>Estimated objects allocated in the window and still alive at its end; null without inuse.</summary>
+    public long? InuseObjects { get; init; }
+
+    /// <summary>Estimated bytes of those objects; null without inuse.</summary>
+    public long? InuseBytes { get; init; }
+
+    /// <summary>How the survivors were found (or why not); null when inuse was not asked for.</summary>
+    public InuseSummary? Inuse { get; init; }
+
     public static AllocsReport Create(AllocationConversion conversion, string outputPath, bool targetExited) => new(
         outputPath,
         conversion.Source,
@@ -36,7 +45,12 @@ public sealed record AllocsReport(
         conversion.EventsLost,
         conversion.HasRundown,
         targetExited,
-        NotesOn(conversion, targetExited));
+        NotesOn(conversion, targetExited))
+    {
+        InuseObjects = conversion.Inuse is { Available: true } ? Sum(conversion.Profile, AllocationProfileBuilder.InuseObjectsType) : null,
+        InuseBytes = conversion.Inuse is { Available: true } ? Sum(conversion.Profile, AllocationProfileBuilder.InuseSpaceType) : null,
+        Inuse = conversion.Inuse,
+    };
 
     private static List<ReportNote> NotesOn(AllocationConversion conversion, bool targetExited)
     {
@@ -46,7 +60,10 @@ public sealed record AllocsReport(
         if (conversion.Samples == 0)
             notes.Add(new(NoteLevel.Note, "no allocation events were recorded (was the target allocating? for --from, record with --providers Microsoft-Windows-DotNETRuntime:0x80000000000:5)"));
         if (conversion.EventsLost > 0)
-            notes.Add(new(NoteLevel.Warning, $"the runtime dropped {conversion.EventsLost.ToString("N0", CultureInfo.InvariantCulture)} events; totals are underestimated"));
+            notes.Add(new(NoteLevel.Warning, $"the runtime dropped {conversion.EventsLost.ToString("N0", CultureInfo.InvariantCulture)} events; totals are underestimated"
+                                             + (conversion.Inuse is { Available: true } ? " and inuse may be wrong (a lost GC movement event misplaces objects)" : "")));
+        if (conversion.Inuse is { Problem: { } problem })
+            notes.Add(new(NoteLevel.Warning, $"inuse is unavailable: {problem}; the profile has alloc_objects and alloc_space only"));
         if (targetExited)
             notes.Add(new(NoteLevel.Warning, "the process exited during the capture; frames of methods it never described stay unresolved"));
         else if (!conversion.HasRundown && conversion.Samples > 0)

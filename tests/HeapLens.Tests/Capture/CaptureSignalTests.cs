@@ -57,7 +57,9 @@ public class CaptureSignalTests
         using var directory = new TempDirectory();
 
         using var capture = new RunningHeapLens(directory.Path, "allocs", "-p", target.Id.ToString(), "-o", "p.pb.gz", "-d", "5m");
-        capture.WaitForOpenTrace(TimeSpan.FromMinutes(1));
+        // The session's first bytes, not just the open file: the file is opened before the session starts,
+        // and a signal during the start (over a second on a loaded machine) rightly leaves nothing to write.
+        RawTrace.WaitFor(capture.Id, 1, TimeSpan.FromMinutes(1));
         Thread.Sleep(1000); // some samples to write
         capture.Signal(signal);
         var result = capture.WaitForExit(TimeSpan.FromMinutes(3));

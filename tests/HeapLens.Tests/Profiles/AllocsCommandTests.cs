@@ -45,8 +45,27 @@ public sealed class AllocsCommandTests : IDisposable
         var (exit, stdout, stderr) = ChildProcess.RunHeapLens("allocs", "-p", $"{target.Id}", "-o", output, "--duration", "2m");
         Assert.True(exit == 0, stderr);
         Assert.Contains("the process exited during the capture", stdout);
+        // What was recorded is written as alloc; inuse needs the heap walk at the window's end, and says so.
+        Assert.Contains("warning: inuse is unavailable: the process exited during the window", stdout);
         var profile = PprofFile.Load(output);
+        Assert.Equal(["alloc_objects", "alloc_space"], profile.SampleTypes.Select(t => t.Type));
+        Assert.Contains(profile.Comments, c => c.StartsWith("inuse unavailable: the process exited during the window", StringComparison.Ordinal));
         Assert.Contains(profile.Functions, f => f.Name == "System.Byte[]"); // types resolve without rundown
         Assert.Equal([output], Directory.GetFiles(_directory));
+    }
+
+    [Fact]
+    public async Task No_inuse_records_allocations_only()
+    {
+        using var target = ChildProcess.StartDll("AllocTarget.dll", "churn", "60");
+        await target.WaitForLineAsync("ready", TimeSpan.FromSeconds(30));
+        string output = Path.Combine(_directory, "alloc-only.pb.gz");
+        var (exit, stdout, stderr) = ChildProcess.RunHeapLens("allocs", "-p", $"{target.Id}", "-o", output, "--duration", "2s", "--no-inuse");
+        Assert.True(exit == 0, stderr);
+        Assert.DoesNotContain("still alive", stdout);
+        Assert.DoesNotContain("inuse", stdout);
+        var profile = PprofFile.Load(output);
+        Assert.Equal(["alloc_objects", "alloc_space"], profile.SampleTypes.Select(t => t.Type));
+        Assert.DoesNotContain(profile.Comments, c => c.StartsWith("inuse", StringComparison.Ordinal));
     }
 }

@@ -76,7 +76,10 @@ public sealed class LiveAllocationProfileTests(MixCaptureFixture capture) : ICla
     public void The_profile_has_pprof_metadata()
     {
         var profile = Profile;
-        Assert.Equal([new("alloc_objects", "count"), new("alloc_space", "bytes")], profile.SampleTypes);
+        // Go's heap profile: its four sample types in its order; allocs ranks by alloc_space by default.
+        Assert.Equal([new("alloc_objects", "count"), new("alloc_space", "bytes"), new("inuse_objects", "count"), new("inuse_space", "bytes")],
+            profile.SampleTypes);
+        Assert.Equal("alloc_space", profile.DefaultSampleType);
         Assert.Equal(new HeapLens.Profiles.ValueType("space", "bytes"), profile.PeriodType);
         Assert.Equal(102400, profile.Period);
         Assert.True(profile.DurationNanos > 0);

@@ -41,6 +41,14 @@ public sealed class ReportJsonRoundTripTests
         AllocsView.Write);
 
     [Fact]
+    public void Allocs_summary_with_inuse() => AssertViewsAgree(
+        AllocsReport.Create(new AllocationConversion(Profile, AllocationEventKind.AllocationSampled, 3, 0, HasRundown: true)
+        {
+            Inuse = new InuseSummary(WalkGc: 12, GcsFollowed: 11, Tracked: 100, Confirmed: 97, HeapObjects: 5000, Problem: null) { MovementEvents = 400 },
+        }, "out.pb.gz", false),
+        AllocsView.Write);
+
+    [Fact]
     public void Trend_text_and_chart()
     {
         var (header, history) = Recorded("leak");
