@@ -48,5 +48,6 @@ public static class Program
         yield return TracesCommand.Create();
         yield return MonitorCommand.Create();
         yield return TrendCommand.Create();
+        yield return ServeCommand.Create();
     }
 }
