@@ -33,12 +33,9 @@ public static class AccessChecks
         return header | inQuery;
     }
 
-    private static Task UnauthorizedAsync(HttpContext context)
-    {
-        context.Response.Headers.WWWAuthenticate = "Bearer";
-        return PprofResponses.ErrorAsync(context, 401,
-            "a token is required: Authorization: Bearer TOKEN or ?token=TOKEN (printed by heaplens serve at start)");
-    }
+    private static Task UnauthorizedAsync(HttpContext context) =>
+        PprofResponses.ErrorAsync(context, 401,
+            "a token is required: Authorization: Bearer TOKEN or ?token=TOKEN (printed by heaplens serve at start)", wwwAuthenticate: "Bearer");
 
     /// <summary>
     /// In-process endpoints answer loopback callers only, unless the app protects them with its own

@@ -11,7 +11,7 @@ internal static class PprofResponses
     /// An error as net/http/pprof writes it: text/plain with X-Go-Pprof: 1, so `go tool pprof` prints the
     /// message instead of trying to parse it as a profile.
     /// </summary>
-    public static async Task ErrorAsync(HttpContext context, int statusCode, string message)
+    public static async Task ErrorAsync(HttpContext context, int statusCode, string message, string? wwwAuthenticate = null)
     {
         var response = context.Response;
         if (response.HasStarted)
@@ -26,6 +26,8 @@ internal static class PprofResponses
         response.ContentType = "text/plain; charset=utf-8";
         response.Headers["X-Go-Pprof"] = "1";
         response.Headers["X-Content-Type-Options"] = "nosniff";
+        if (wwwAuthenticate is not null)
+            response.Headers.WWWAuthenticate = wwwAuthenticate;
         await response.WriteAsync(SafeText.Of(message.ReplaceLineEndings(" ").Trim()) + "\n", Encoding.UTF8, CancellationToken.None)
             .ConfigureAwait(false);
     }
