@@ -30,6 +30,9 @@ public sealed class WatchedProcess : IDisposable
     // A live target answers a stop request at once; one that does not (stopped, hung) is abandoned.
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
 
+    // The runtime's counters once a second keep a quiet process's GC events flowing to us (see GcEventSession).
+    private const int HeartbeatSeconds = 1;
+
     private readonly GcEventSession _session;
     private readonly GcHistory _history = new();
     private readonly long[] _collections = new long[3];
@@ -57,7 +60,7 @@ public sealed class WatchedProcess : IDisposable
     public static async Task<WatchedProcess> StartAsync(DotNetProcess process, CancellationToken cancellationToken)
     {
         string? startTime = TargetState.StartTimeOf(process.Id);
-        var session = await GcEventSession.StartAsync(process.Id, GcEventSession.DefaultStartTimeout, cancellationToken)
+        var session = await GcEventSession.StartAsync(process.Id, GcEventSession.DefaultStartTimeout, HeartbeatSeconds, cancellationToken)
             .ConfigureAwait(false);
         return new WatchedProcess(process, startTime, session);
     }
