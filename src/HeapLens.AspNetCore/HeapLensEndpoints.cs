@@ -23,12 +23,15 @@ public static class HeapLensEndpoints
         return services;
     }
 
-    /// <summary>The agent: the processes of this machine (or <paramref name="only"/>), watched for /metrics from the start.</summary>
+    /// <summary>
+    /// The agent: the processes of this machine (or only <paramref name="only"/>, or only those named
+    /// <paramref name="name"/>), watched for /metrics from the start.
+    /// </summary>
     public static IServiceCollection AddHeapLensAgent(this IServiceCollection services, DotNetProcess? only = null,
-        Action<HeapLensOptions>? configure = null)
+        string? name = null, Action<HeapLensOptions>? configure = null)
     {
         AddCommon(services, configure);
-        services.TryAddSingleton<ProfileTargets>(s => new MachineTargets(s.GetRequiredService<HeapLensOptions>(), only));
+        services.TryAddSingleton<ProfileTargets>(s => new MachineTargets(s.GetRequiredService<HeapLensOptions>(), only, name));
         services.AddHostedService<WatcherService>();
         return services;
     }

@@ -45,23 +45,35 @@ public sealed class SelfTarget : ProfileTargets
     public override ProcessWatcher Watcher { get; }
 }
 
-/// <summary>The agent: any .NET process of this machine it may attach to, or the one given with -p/-n.</summary>
+/// <summary>
+/// The agent: any .NET process of this machine it may attach to, or only the one given with -p, or only
+/// those with the name given with -n (every instance of a service, as they come and go).
+/// </summary>
 public sealed class MachineTargets : ProfileTargets
 {
     private readonly DotNetProcess? _only;
+    private readonly string? _name;
 
-    public MachineTargets(HeapLensOptions options, DotNetProcess? only = null)
+    public MachineTargets(HeapLensOptions options, DotNetProcess? only = null, string? name = null)
     {
+        if (only is not null && name is not null)
+            throw new ArgumentException("give a process or a name, not both");
         _only = only;
-        Watcher = only is null
-            ? ProcessWatcher.AllProcesses(options.Trend)
-            : new ProcessWatcher(() => ProcessLocator.IsAlive(only.Id) ? [only] : [], options.Trend);
+        _name = name;
+        Watcher = new ProcessWatcher(List, options.Trend);
     }
 
     public override bool UsesPid => true;
 
-    public override IReadOnlyList<DotNetProcess> List() =>
-        _only is null ? ProcessLocator.List() : ProcessLocator.IsAlive(_only.Id) ? [_only] : [];
+    public override IReadOnlyList<DotNetProcess> List()
+    {
+        if (_only is not null)
+            return ProcessLocator.IsAlive(_only.Id) ? [_only] : [];
+        var all = ProcessLocator.List();
+        return _name is null ? all : [.. all.Where(Named)];
+    }
+
+    private bool Named(DotNetProcess process) => string.Equals(process.Name, _name, StringComparison.OrdinalIgnoreCase);
 
     public override DotNetProcess Resolve(int? pid)
     {
@@ -75,14 +87,18 @@ public sealed class MachineTargets : ProfileTargets
         }
         if (pid is not int id)
             throw new HttpProblem(400, "give the target process with ?pid= (see /debug/pprof/ for the list)");
+        DotNetProcess process;
         try
         {
-            return ProcessLocator.Resolve(id, null);
+            process = ProcessLocator.Resolve(id, null);
         }
         catch (HeapLensException e)
         {
             throw new HttpProblem(404, e.Message.Replace("'heaplens ps'", "/debug/pprof/", StringComparison.Ordinal));
         }
+        if (_name is not null && !Named(process))
+            throw new HttpProblem(404, $"this agent serves the processes named {_name} only; process {id} is {process.Name}");
+        return process;
     }
 
     public override ProcessWatcher Watcher { get; }

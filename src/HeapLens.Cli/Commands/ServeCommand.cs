@@ -39,6 +39,7 @@ internal static class ServeCommand
         };
         var command = new Command("serve",
             "Serve /debug/pprof/ (allocs, heap), /debug/heaplens/ (snapshot, gc) and /metrics for the .NET processes of this machine.");
+        process.Name.Description = "Serve every .NET process of this name, as instances come and go.";
         process.AddTo(command);
         foreach (Option option in new Option[] { urls, tokenFile, noAuth })
             command.Options.Add(option);
@@ -50,11 +51,14 @@ internal static class ServeCommand
             if (open && tokenPath is not null)
                 throw new HeapLensException("give either --token-file or --no-auth, not both");
             CheckAddresses(addresses, open);
-            DotNetProcess? only = result.GetValue(process.ProcessId) is null && result.GetValue(process.Name) is null
-                ? null
-                : process.Resolve(result);
+            // -p: that process; -n: every process of that name, as instances come and go (not just one).
+            string? name = result.GetValue(process.Name);
+            int? pid = result.GetValue(process.ProcessId);
+            if (pid is not null && name is not null)
+                throw new HeapLensException("give either --process-id (-p) or --name (-n), not both");
+            DotNetProcess? only = pid is null ? null : ProcessLocator.Resolve(pid, null);
             AccessToken? token = open ? null : tokenPath is not null ? AccessToken.ReadFile(tokenPath) : null;
-            return RunAsync(addresses, only, token, generateToken: !open && tokenPath is null).GetAwaiter().GetResult();
+            return RunAsync(addresses, only, name, token, generateToken: !open && tokenPath is null).GetAwaiter().GetResult();
         }));
         return command;
     }
@@ -75,7 +79,7 @@ internal static class ServeCommand
     private static bool IsLoopback(Uri uri) =>
         uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 
-    private static async Task<int> RunAsync(string[] addresses, DotNetProcess? only, AccessToken? token, bool generateToken)
+    private static async Task<int> RunAsync(string[] addresses, DotNetProcess? only, string? name, AccessToken? token, bool generateToken)
     {
         string? tokenDirectory = null;
         if (generateToken)
@@ -98,7 +102,7 @@ internal static class ServeCommand
                 o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout is for the addresses
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
-            builder.Services.AddHeapLensAgent(only);
+            builder.Services.AddHeapLensAgent(only, name);
             await using var app = builder.Build();
             var endpoints = new[] { app.MapHeapLens(), app.MapHeapLensMetrics() };
             if (token is not null)
@@ -107,7 +111,7 @@ internal static class ServeCommand
                     endpoint.RequireHeapLensToken(token);
             }
             await app.StartAsync().ConfigureAwait(false);
-            PrintAddresses(app, token, tokenPath, only);
+            PrintAddresses(app, token, tokenPath, only, name);
             await app.WaitForShutdownAsync().ConfigureAwait(false);
             return 0;
         }
@@ -118,10 +122,12 @@ internal static class ServeCommand
         }
     }
 
-    private static void PrintAddresses(WebApplication app, AccessToken? token, string? tokenPath, DotNetProcess? only)
+    private static void PrintAddresses(WebApplication app, AccessToken? token, string? tokenPath, DotNetProcess? only, string? name)
     {
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        string what = only is null ? "the .NET processes of this machine" : $"process {only.Id} ({only.Name})";
+        string what = only is not null ? $"process {only.Id} ({only.Name})"
+            : name is not null ? $"the .NET processes named {SafeText.Of(name)}"
+            : "the .NET processes of this machine";
         Console.WriteLine($"Serving {what}; Ctrl+C to stop.");
         foreach (string address in bound)
         {

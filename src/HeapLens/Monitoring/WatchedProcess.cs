@@ -30,8 +30,9 @@ public sealed class WatchedProcess : IDisposable
     // A live target answers a stop request at once; one that does not (stopped, hung) is abandoned.
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
 
-    // The runtime's counters once a second keep a quiet process's GC events flowing to us (see GcEventSession).
-    private const int HeartbeatSeconds = 1;
+    // The runtime's counters every few seconds keep a quiet process's GC events flowing to us (see
+    // GcEventSession): its last GCs reach /metrics within about this time. Shorter costs more per process.
+    private const int HeartbeatSeconds = 5;
 
     private readonly GcEventSession _session;
     private readonly GcHistory _history = new();
