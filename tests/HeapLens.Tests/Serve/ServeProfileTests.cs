@@ -22,7 +22,9 @@ public sealed class ServeProfileTests
         using var server = RunningServer.Start("-p", target.Id.ToString(CultureInfo.InvariantCulture));
 
         // The real Go client, with the token in the URL as a user would paste it.
-        var pprof = Task.Run(() => GoPprof.Run("-top", "-cum", "-unit=B", "-sample_index=alloc_space",
+        // -timeout: pprof otherwise waits 1.5 x seconds for the headers, and the answer comes after the
+        // recording plus rundown and stack resolution, which a loaded machine stretches.
+        var pprof = Task.Run(() => GoPprof.Run("-top", "-cum", "-timeout=300", "-unit=B", "-sample_index=alloc_space",
             server.UrlWithToken($"/debug/pprof/allocs?pid={target.Id}&seconds=10")));
         RawTrace.WaitFor(server.Process.Id, 1, TimeSpan.FromSeconds(60));
         target.WriteLine("go");
