@@ -14,11 +14,11 @@ public sealed class ServeProfileTests
     private const string Arrays = "AllocTarget.Allocators.AllocateArrays";
 
     [Fact]
-    public void Go_pprof_fetches_an_allocation_profile_that_names_the_allocating_method()
+    public async Task Go_pprof_fetches_an_allocation_profile_that_names_the_allocating_method()
     {
         const long megabytes = 200;
         using var target = ChildProcess.StartDll("AllocTarget.dll", "mix", $"{megabytes}", "0");
-        target.WaitForLineAsync("ready", TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+        await target.WaitForLineAsync("ready", TimeSpan.FromSeconds(60));
         using var server = RunningServer.Start("-p", target.Id.ToString(CultureInfo.InvariantCulture));
 
         // The real Go client, with the token in the URL as a user would paste it.
@@ -28,10 +28,10 @@ public sealed class ServeProfileTests
             server.UrlWithToken($"/debug/pprof/allocs?pid={target.Id}&seconds=10")));
         RawTrace.WaitFor(server.Process.Id, 1, TimeSpan.FromSeconds(60));
         target.WriteLine("go");
-        string done = target.WaitForLineAsync("done ", TimeSpan.FromMinutes(2)).GetAwaiter().GetResult();
+        string done = await target.WaitForLineAsync("done ", TimeSpan.FromMinutes(2));
         long arrayBytes = long.Parse(done.Split(' ')[2], CultureInfo.InvariantCulture);
 
-        string top = pprof.GetAwaiter().GetResult();
+        string top = await pprof;
         // "      flat  flat%   sum%        cum   cum%": cum of the method is its 4th column, in bytes with -unit=B.
         string row = top.Split('\n').Single(l => l.TrimEnd().EndsWith(" " + Arrays, StringComparison.Ordinal));
         long cum = long.Parse(row.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3].TrimEnd('B'), CultureInfo.InvariantCulture);
@@ -40,12 +40,12 @@ public sealed class ServeProfileTests
     }
 
     [Fact]
-    public void A_snapshot_download_holds_exactly_what_the_target_keeps()
+    public async Task A_snapshot_download_holds_exactly_what_the_target_keeps()
     {
         using var target = TargetProcess.StartTestTarget();
         target.Send("items 12345");
         using var server = RunningServer.Start("-p", target.Id.ToString(CultureInfo.InvariantCulture));
-        using var response = server.Http.GetAsync($"/debug/heaplens/snapshot?pid={target.Id}").GetAwaiter().GetResult();
+        using var response = await server.Http.GetAsync($"/debug/heaplens/snapshot?pid={target.Id}");
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal("application/octet-stream", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal($"{target.Id}.heapsnap", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
@@ -62,18 +62,18 @@ public sealed class ServeProfileTests
     }
 
     [Fact]
-    public void The_gc_endpoint_reports_the_collections_the_target_ran()
+    public async Task The_gc_endpoint_reports_the_collections_the_target_ran()
     {
         using var target = ChildProcess.StartDll("GcTarget.dll", "sawtooth", "--churn-mbps", "40");
-        target.WaitForLineAsync("ready", TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+        await target.WaitForLineAsync("ready", TimeSpan.FromSeconds(60));
         using var server = RunningServer.Start("-p", target.Id.ToString(CultureInfo.InvariantCulture));
         // 40 MB/s of garbage makes gen0 GCs every few hundred ms: a few seconds show several.
-        target.WaitForLineAsync("tick", TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+        await target.WaitForLineAsync("tick", TimeSpan.FromSeconds(30));
         GcReport? report = null;
         for (int attempt = 0; attempt < 60 && (report is null || report.Gcs < 5); attempt++)
         {
-            Thread.Sleep(1000);
-            string json = server.Http.GetStringAsync($"/debug/heaplens/gc?pid={target.Id}").GetAwaiter().GetResult();
+            await Task.Delay(1000);
+            string json = await server.Http.GetStringAsync($"/debug/heaplens/gc?pid={target.Id}");
             report = JsonSerializer.Deserialize<GcReport>(json, ReportJson.Options);
         }
         Assert.NotNull(report);
@@ -85,7 +85,7 @@ public sealed class ServeProfileTests
     }
 
     [Fact]
-    public void A_cancelled_request_ends_its_session_in_the_target()
+    public async Task A_cancelled_request_ends_its_session_in_the_target()
     {
         using var target = TargetProcess.StartTestTarget();
         using var server = RunningServer.Start("-p", target.Id.ToString(CultureInfo.InvariantCulture));
@@ -98,23 +98,23 @@ public sealed class ServeProfileTests
         RawTrace.WaitFor(server.Process.Id, 1, TimeSpan.FromSeconds(60));
         Assert.True(SocketCount.Of(target.Id) > baseline, "the recording's session did not show as a connection");
         cancel.Cancel();
-        Assert.ThrowsAny<OperationCanceledException>(() => request.GetAwaiter().GetResult());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
 
         Assert.Equal(baseline, SocketCount.WaitFor(target.Id, baseline, TimeSpan.FromSeconds(30)));
         // And the gate is open again: the next request records.
-        using var next = server.Http.GetAsync($"/debug/pprof/allocs?pid={target.Id}&seconds=1").GetAwaiter().GetResult();
+        using var next = await server.Http.GetAsync($"/debug/pprof/allocs?pid={target.Id}&seconds=1");
         Assert.Equal(200, (int)next.StatusCode);
     }
 
     [Fact]
-    public void A_target_dying_mid_request_gives_a_clean_error_and_the_agent_lives_on()
+    public async Task A_target_dying_mid_request_gives_a_clean_error_and_the_agent_lives_on()
     {
         using var target = TargetProcess.StartTestTarget();
         using var server = RunningServer.Start();
         var request = Task.Run(() => Curl.Get(server.UrlWithToken($"/debug/pprof/allocs?pid={target.Id}&seconds=60")));
         RawTrace.WaitFor(server.Process.Id, 1, TimeSpan.FromSeconds(60));
         target.Kill();
-        var response = request.GetAwaiter().GetResult();
+        var response = await request;
         Assert.Equal(500, response.Status);
         Assert.Equal("1", response.Header("X-Go-Pprof"));
         Assert.Contains($"process {target.Id} exited", response.Body);
