@@ -50,5 +50,6 @@ public static class Program
         yield return TrendCommand.Create();
         yield return WebCommand.Create();
         yield return ExportCommand.Create();
+        yield return ServeCommand.Create();
     }
 }

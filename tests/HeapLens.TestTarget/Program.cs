@@ -9,6 +9,7 @@
 //   cwt N              Holder.s_keys holds N Key objects; a ConditionalWeakTable attaches a Value to each
 //   nested N           Holder.s_lookup (Dictionary<int, Item>) gets N entries, and Left.s_inners and
 //                      Right.s_inners N each of Left.Inner and Right.Inner (two nested types named Inner)
+//   gc N               runs N full blocking GCs; the answer ends with " gen2=G", the process's gen2 count
 //   exit               ends the process
 using Fixture;
 
@@ -72,6 +73,11 @@ namespace Fixture
                 case "garbage":
                     for (int i = 0, n = int.Parse(words[1]); i < n; i++)
                         GC.KeepAlive(new object[4]);
+                    return true;
+                case "gc":
+                    for (int i = 0, n = int.Parse(words[1]); i < n; i++)
+                        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+                    Reply = $" gen2={GC.CollectionCount(2)}";
                     return true;
                 default:
                     return false;

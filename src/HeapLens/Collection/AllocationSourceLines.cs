@@ -11,7 +11,7 @@ internal sealed class AllocationSourceLines(TraceLog log, string tracePath) : ID
 {
     private readonly Lazy<AllocationCallSites> _callSites = new(() => AllocationCallSites.Collect(tracePath));
     private readonly Dictionary<string, bool> _hasPdb = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ManagedSymbolModule?> _pdbs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> _pdbMatches = new(StringComparer.Ordinal);
     private readonly HashSet<string> _symbolDirectories = new(StringComparer.Ordinal);
     private SymbolReader? _reader;
 
@@ -60,17 +60,22 @@ internal sealed class AllocationSourceLines(TraceLog log, string tracePath) : ID
     /// <summary>
     /// The PDB next to the assembly, if it is the one built with the code that ran (same PDB id as
     /// the module in the trace): a rebuilt assembly's PDB would give wrong lines, or none.
+    /// The module is asked of the reader at every use, never kept: the reader caches only a few open
+    /// PDBs and disposes the ones it evicts (unmapping their memory), so a module kept across calls
+    /// can be read after it is gone (an access violation: seen when a process with more than ten PDBs
+    /// profiled itself).
     /// </summary>
     private ManagedSymbolModule? MatchingPdb(TraceModuleFile module)
     {
-        if (!_pdbs.TryGetValue(module.FilePath, out var pdb))
+        if (_pdbMatches.TryGetValue(module.FilePath, out bool matches) && !matches)
+            return null;
+        var pdb = _reader!.OpenSymbolFile(PdbPath(module.FilePath)) as ManagedSymbolModule;
+        if (!_pdbMatches.ContainsKey(module.FilePath))
         {
-            pdb = _reader!.OpenSymbolFile(PdbPath(module.FilePath)) as ManagedSymbolModule;
-            if (pdb is not null && (module.PdbSignature == Guid.Empty || pdb.PdbGuid != module.PdbSignature))
-                pdb = null;
-            _pdbs.Add(module.FilePath, pdb);
+            matches = pdb is not null && module.PdbSignature != Guid.Empty && pdb.PdbGuid == module.PdbSignature;
+            _pdbMatches.Add(module.FilePath, matches);
         }
-        return pdb;
+        return _pdbMatches[module.FilePath] ? pdb : null;
     }
 
     private static string PdbPath(string assemblyPath) => Path.ChangeExtension(assemblyPath, ".pdb");

@@ -52,12 +52,27 @@ public sealed class GcEventSession : IDisposable
     /// Opens the session, waiting at most <paramref name="timeout"/> for the target to answer.
     /// Throws <see cref="HeapLensException"/> when the process cannot be reached or does not answer.
     /// </summary>
-    public static async Task<GcEventSession> StartAsync(int processId, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Task<GcEventSession> StartAsync(int processId, TimeSpan timeout, CancellationToken cancellationToken) =>
+        StartAsync(processId, timeout, heartbeatSeconds: null, cancellationToken);
+
+    /// <summary>
+    /// With <paramref name="heartbeatSeconds"/>, the session also asks for the runtime's counters at that
+    /// interval. They are not used; they keep events flowing. TraceEvent dispatches the last events of a
+    /// quiet process only once later data arrives (dotnet/runtime #76704): without a heartbeat, the GCs
+    /// of an idle process would reach a long-running watcher late or never.
+    /// </summary>
+    public static async Task<GcEventSession> StartAsync(int processId, TimeSpan timeout, int? heartbeatSeconds,
+        CancellationToken cancellationToken)
     {
-        var providers = new[]
+        var providers = new List<EventPipeProvider>
         {
-            new EventPipeProvider(RuntimeProvider, EventLevel.Informational, (long)ClrTraceEventParser.Keywords.GC),
+            new(RuntimeProvider, EventLevel.Informational, (long)ClrTraceEventParser.Keywords.GC),
         };
+        if (heartbeatSeconds is int seconds)
+        {
+            providers.Add(new EventPipeProvider("System.Runtime", EventLevel.Informational, 0,
+                new Dictionary<string, string> { ["EventCounterIntervalSec"] = seconds.ToString(CultureInfo.InvariantCulture) }));
+        }
         // No stacks: a GC event's stack is the allocating thread's, of no use for a timeline,
         // and walking it on every event would cost the target.
         var configuration = new EventPipeSessionConfiguration(providers, 16, requestRundown: false, requestStackwalk: false);

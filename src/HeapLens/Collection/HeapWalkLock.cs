@@ -16,7 +16,7 @@ internal sealed class HeapWalkLock : IDisposable
 
     private HeapWalkLock(FileStream? file) => _file = file;
 
-    /// <exception cref="HeapLensException">Another heaplens is capturing the heap of this process.</exception>
+    /// <exception cref="TargetBusyException">Another heaplens is capturing the heap of this process.</exception>
     public static HeapWalkLock Acquire(int pid, string? directory = null)
     {
         directory ??= Path.GetTempPath();
@@ -37,7 +37,7 @@ internal sealed class HeapWalkLock : IDisposable
         }
         catch (IOException e) when (File.Exists(path))
         {
-            throw new HeapLensException(
+            throw new TargetBusyException(
                 $"another heaplens is taking a heap snapshot of process {pid}; only one can run at a time, try again when it has finished", e);
         }
         catch (UnauthorizedAccessException)

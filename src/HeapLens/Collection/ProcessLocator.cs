@@ -28,6 +28,10 @@ public static class ProcessLocator
         return result;
     }
 
+    /// <summary>This process, for in-process profiling (it attaches to its own diagnostics port).</summary>
+    public static DotNetProcess Current() =>
+        TryDescribe(Environment.ProcessId) ?? new DotNetProcess(Environment.ProcessId, "self", "");
+
     /// <summary>Resolves -p/-n to exactly one attachable process, or throws a one-line explanation.</summary>
     public static DotNetProcess Resolve(int? processId, string? name)
     {
