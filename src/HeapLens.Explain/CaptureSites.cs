@@ -22,8 +22,27 @@ internal static class CaptureSites
             .Where(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or PropertyDeclarationSyntax
                 && n.Span.IntersectsWith(span))
             .LastOrDefault();
-        if (member is null)
-            return null;
+        return member is null ? null : FirstCapture(model, member, span.Start);
+    }
+
+    /// <summary>The first capturing lambda of a method the profile names ("Namespace.Type.Method"), for line 0; null when none.</summary>
+    public static int? FindInFunction(SemanticModel model, string function)
+    {
+        string[] parts = function.Split('(')[0].Split('.');
+        string name = parts[^1];
+        string? type = parts.Length > 1 ? parts[^2] : null;
+        var member = model.SyntaxTree.GetRoot().DescendantNodes()
+            .OfType<MethodDeclarationSyntax>()
+            .Where(m => m.Identifier.ValueText == name)
+            .OrderBy(m => m.Parent is BaseTypeDeclarationSyntax t && t.Identifier.ValueText == type ? 0 : 1)
+            .FirstOrDefault();
+        return member is null ? null : FirstCapture(model, member, member.SpanStart);
+    }
+
+    private static int? FirstCapture(SemanticModel model, SyntaxNode member, int scopeStart)
+    {
+        var text = model.SyntaxTree.GetText();
+        var span = new Microsoft.CodeAnalysis.Text.TextSpan(scopeStart, 0);
         var lambdas = member.DescendantNodes().Where(n => n is AnonymousFunctionExpressionSyntax).ToList();
         var capturing = lambdas
             .Where(l => model.AnalyzeDataFlow(l) is { Succeeded: true } flow && flow.Captured.Any(v => v is not IParameterSymbol { IsThis: true }))

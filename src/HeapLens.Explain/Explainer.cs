@@ -44,6 +44,8 @@ public static class Explainer
         ExplainLine NotFound(string why, string? path = null) =>
             new(line.File, line.Line, line.Function, line.Bytes, line.Objects, types, [], path, Found: false, Note: why);
 
+        if (line.Line == 0)
+            return NotFound("no line number: code the compiler generated without a sequence point");
         var tree = sources.Find(line.File);
         if (tree is null)
             return NotFound("the file is not in the sources");
@@ -62,22 +64,30 @@ public static class Explainer
     /// <summary>Each allocation of the line to the first cause that accounts for it; the rest as callee or unknown.</summary>
     private static List<ExplainCause> Claim(HotLine line, IReadOnlyList<FoundCause> found)
     {
+        // Causes that match an allocation equally well share it (two boxed ints of one call: half each).
         var claimed = found.Select(_ => new List<LineAllocation>()).ToList();
         var unclaimed = new List<LineAllocation>();
         foreach (var allocation in line.Allocations)
         {
-            int index = -1;
-            for (int i = 0; i < found.Count && index < 0; i++)
-                if (found[i].Claims.Matches(allocation.Type, allocation.Callee))
-                    index = i;
-            // An allocation in a callee that a cause names by type (the List<T> that ToList returns) is claimed too.
-            for (int i = 0; i < found.Count && index < 0; i++)
-                if (allocation.Callee is not null && found[i].Claims.Matches(allocation.Type, null) && found[i].Kind != CauseKind.Boxing)
-                    index = i;
-            if (index >= 0)
-                claimed[index].Add(allocation);
-            else
+            var tiers = found.Select(c => c.Claims.Matches(allocation.Type, allocation.Callee)).ToList();
+            int best = tiers.Count == 0 ? 0 : tiers.Max();
+            if (best == 0 && allocation.Callee is not null)
+            {
+                // Allocated in a callee, of a type a cause names (the List<T> that ToList returns).
+                tiers = found.Select(c => c.Kind != CauseKind.Boxing ? c.Claims.Matches(allocation.Type, null) : 0).ToList();
+                best = tiers.Count == 0 ? 0 : tiers.Max();
+            }
+            if (best == 0)
+            {
                 unclaimed.Add(allocation);
+                continue;
+            }
+            var sharing = Enumerable.Range(0, found.Count).Where(i => tiers[i] == best).ToList();
+            for (int k = 0; k < sharing.Count; k++)
+            {
+                long Share(long value) => value / sharing.Count + (k == 0 ? value % sharing.Count : 0);
+                claimed[sharing[k]].Add(allocation with { Objects = Share(allocation.Objects), Bytes = Share(allocation.Bytes) });
+            }
         }
         var causes = found.Select((c, i) => new ExplainCause(c.Kind, c.Column, c.Message, c.Fix,
             claimed[i].Select(a => a.Type).Distinct().ToList(), claimed[i].Sum(a => a.Bytes), claimed[i].Sum(a => a.Objects),
@@ -108,7 +118,8 @@ public static class Explainer
             var displayClasses = line.Allocations.Where(a => a.Callee is null && a.Type.Contains("DisplayClass", StringComparison.Ordinal)).ToList();
             if (displayClasses.Count == 0 || sources.Find(line.File) is not { } tree)
                 continue;
-            if (CaptureSites.Find(sources.Model(tree), (int)line.Line) is not int site || site == line.Line)
+            var model = sources.Model(tree);
+            if ((line.Line > 0 ? CaptureSites.Find(model, (int)line.Line) : CaptureSites.FindInFunction(model, line.Function)) is not int site || site == line.Line)
                 continue;
             byKey[(line.File, line.Line)].RemoveAll(displayClasses.Contains);
             if (!byKey.TryGetValue((line.File, site), out var target))
@@ -117,7 +128,8 @@ public static class Explainer
                 functions.Add((line.File, site), line.Function);
             }
             target.AddRange(displayClasses);
-            notes[(line.File, site)] = $"the display class ({string.Join(", ", displayClasses.Select(a => a.Type).Distinct())}) was allocated at line {line.Line}, where the captured variables' scope begins (no sequence point of its own): shown here, at the capture site";
+            string from = line.Line > 0 ? $"at line {line.Line}" : "in code without a line number";
+            notes[(line.File, site)] = $"the display class ({string.Join(", ", displayClasses.Select(a => a.Type).Distinct())}) was allocated {from}, where the captured variables' scope begins (no sequence point of its own): shown here, at the capture site";
         }
         return byKey.Where(l => l.Value.Count > 0)
             .Select(l => new HotLine(l.Key.File, l.Key.Line, functions[l.Key], l.Value.Sum(a => a.Objects), l.Value.Sum(a => a.Bytes),

@@ -42,8 +42,8 @@ internal static class BoxingRules
     /// <summary>The runtime type of a box is the value's type (Nullable&lt;T&gt; boxes as T).</summary>
     private static TypeClaim Claim(ITypeSymbol from) =>
         from is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T, TypeArguments: [var inner] }
-            ? TypeClaim.Of(RuntimeTypeNames.SimpleName(inner))
-            : from.TypeKind == TypeKind.TypeParameter ? TypeClaim.None : TypeClaim.Of(RuntimeTypeNames.SimpleName(from));
+            ? TypeClaim.Exact(inner)
+            : from.TypeKind == TypeKind.TypeParameter ? TypeClaim.None : TypeClaim.Exact(from);
 
     private static bool InheritedFromObject(IMethodSymbol method) =>
         method is { IsStatic: false, IsVirtual: true } or { IsStatic: false, IsOverride: true }

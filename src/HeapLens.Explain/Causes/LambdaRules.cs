@@ -18,7 +18,7 @@ internal static class LambdaRules
         if (operation is not IDelegateCreationOperation { Type: { } delegateType } creation)
             return;
         string delegateName = CauseContext.Display(delegateType);
-        var delegateClaim = TypeClaim.Of(RuntimeTypeNames.SimpleName(delegateType));
+        var delegateClaim = TypeClaim.Exact(delegateType);
         switch (creation.Target)
         {
             case IAnonymousFunctionOperation function:

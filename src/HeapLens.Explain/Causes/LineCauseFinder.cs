@@ -59,16 +59,16 @@ public static class LineCauseFinder
                     yield return statement;
                     break;
                 case ArrowExpressionClauseSyntax arrow:
-                    yield return arrow.Expression;
+                    yield return arrow; // its operation holds the conversion to the return type
                     break;
                 case ExpressionSyntax body when body.Parent is LambdaExpressionSyntax lambda && lambda.Body == body && StartLine(lambda, text) != StartLine(body, text):
                     yield return body;
                     break;
                 case EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent.Parent: FieldDeclarationSyntax } } field:
-                    yield return field.Value;
+                    yield return field;
                     break;
                 case EqualsValueClauseSyntax { Parent: PropertyDeclarationSyntax } property:
-                    yield return property.Value;
+                    yield return property;
                     break;
                 case ConstructorInitializerSyntax initializer:
                     yield return initializer;

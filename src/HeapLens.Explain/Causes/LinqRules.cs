@@ -20,7 +20,7 @@ internal static class LinqRules
                 context.Add(CauseKind.Linq, NameOf(call),
                     $"linq: {CauseContext.Display(method)} allocates {What(method)}",
                     "a foreach/for loop over the source: no iterators, no delegates, no intermediate collections",
-                    TypeClaim.Of("*Iterator", "*Enumerable", "*Grouping", "*Lookup").WithCallees("System.Linq."));
+                    Claim(method));
                 break;
             case IAnonymousObjectCreationOperation { Syntax.Parent: LetClauseSyntax } let:
                 context.Add(CauseKind.Linq, let.Syntax.Parent,
@@ -42,6 +42,16 @@ internal static class LinqRules
         "Count" or "Any" or "All" or "First" or "FirstOrDefault" or "Sum" or "Min" or "Max" or "Contains" => "an enumerator when the source is not a known collection",
         _ => "an iterator object",
     };
+
+    /// <summary>An operator's own allocations: its iterator, or the collection it materializes (built inside it or inlined).</summary>
+    private static TypeClaim Claim(IMethodSymbol method) => (method.Name switch
+    {
+        "ToList" => TypeClaim.Of("List", "*[]"),
+        "ToArray" => TypeClaim.Of("*[]"),
+        "ToDictionary" => TypeClaim.Of("Dictionary", "*[]"),
+        "ToHashSet" => TypeClaim.Of("HashSet", "*[]"),
+        _ => TypeClaim.Of("*Iterator", "*Enumerable", "*Grouping", "*Lookup"),
+    }).WithCallees("." + method.Name, "System.Linq.");
 
     private static SyntaxNode NameOf(IInvocationOperation call) =>
         call.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member } ? member.Name : call.Syntax;

@@ -36,7 +36,7 @@ internal static class ParamsArrayRules
         context.Add(CauseKind.ParamsArray, Syntax(argument),
             $"params array: {element}[{(count < 0 ? "" : count)}] for {Callee(argument)}",
             $"add an overload with fixed parameters, or make it `params ReadOnlySpan<{element}>` (C# 13: the arguments stay on the stack)",
-            TypeClaim.Of(RuntimeTypeNames.SimpleName(array)));
+            TypeClaim.Exact(array));
     }
 
     private static SyntaxNode Syntax(IArgumentOperation argument) =>

@@ -48,6 +48,27 @@ public static class RuntimeTypeNames
         _ => type.Name,
     };
 
+    /// <summary>
+    /// The runtime's full name of a type ("System.Int32", "System.Func`2[LogFormatter.Field,System.Boolean]",
+    /// "System.String[]"); null for nested types and type parameters, which the profile names differently.
+    /// </summary>
+    public static string? FullName(ITypeSymbol type)
+    {
+        switch (type)
+        {
+            case IArrayTypeSymbol { Rank: 1 } array:
+                return FullName(array.ElementType) is { } element ? element + "[]" : null;
+            case INamedTypeSymbol { ContainingType: null } named:
+                string ns = named.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() + "." : "";
+                if (!named.IsGenericType)
+                    return ns + named.Name;
+                var arguments = named.TypeArguments.Select(FullName).ToList();
+                return arguments.Any(a => a is null) ? null : $"{ns}{named.MetadataName}[{string.Join(',', arguments)}]";
+            default:
+                return null;
+        }
+    }
+
     private static int ClosingBracket(string text, int open) => Closing(text, open, '[', ']');
 
     private static int Closing(string text, int open, char opening, char closing)

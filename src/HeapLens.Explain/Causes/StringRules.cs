@@ -76,10 +76,15 @@ internal static class StringRules
     {
         if (interpolated.ConstantValue.HasValue)
             return;
-        if (interpolated.Parent is IInterpolatedStringHandlerCreationOperation { HandlerCreation.Type: { } handler })
+        bool formattable = interpolated.Parent is IConversionOperation { Type.Name: "FormattableString" or "IFormattable" };
+        bool handlerToString = !formattable &&
+            context.Compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.DefaultInterpolatedStringHandler") is not null;
+        if (interpolated.Parent is IInterpolatedStringHandlerCreationOperation { HandlerCreation.Type: { } handler } || handlerToString)
         {
             // Into a span (MemoryExtensions.TryWrite), a StringBuilder or a custom handler: nothing is allocated here.
-            if (handler.Name == "DefaultInterpolatedStringHandler")
+            // A string target does not show the handler in the operation tree: the compiler lowers it to one.
+            if (handlerToString && interpolated.Parent is not IInterpolatedStringHandlerCreationOperation
+                || interpolated.Parent is IInterpolatedStringHandlerCreationOperation { HandlerCreation.Type.Name: "DefaultInterpolatedStringHandler" })
                 context.Add(CauseKind.StringFormat, interpolated.Syntax,
                     "string-format: the interpolated string becomes a new string (DefaultInterpolatedStringHandler: no boxing, no format parsing)",
                     "write it into a reused buffer instead: span.TryWrite($\"...\", out int n) or StringBuilder.Append($\"...\") allocate nothing",
@@ -87,7 +92,6 @@ internal static class StringRules
             return;
         }
         var holes = interpolated.Parts.OfType<IInterpolationOperation>().ToList();
-        bool formattable = interpolated.Parent is IConversionOperation { Type.Name: "FormattableString" or "IFormattable" };
         context.Add(CauseKind.StringFormat, interpolated.Syntax,
             formattable
                 ? "string-format: a FormattableString with an array of its arguments"

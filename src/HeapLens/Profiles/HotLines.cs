@@ -16,7 +16,7 @@ public sealed record HotLine(string File, long Line, string Function, long Objec
 
 /// <summary>
 /// The hottest source lines of an allocation profile written by `heaplens allocs`: every sample goes to the
-/// innermost frame that has a source file and line (the code the user can change); the frames between it
+/// innermost frame that has a source file (the code the user can change; line 0 when that code has no line); the frames between it
 /// and the allocated type (the profile's leaf) name the called method that allocated, if any.
 /// </summary>
 public static class HotLines
@@ -43,7 +43,8 @@ public static class HotLines
             // heaplens puts the allocated type as the leaf frame: a "function" without a source file.
             bool typeLeaf = frames[0].Function is { FileName.Length: 0 };
             string type = typeLeaf ? frames[0].Name : "?";
-            int hot = frames.FindIndex(typeLeaf ? 1 : 0, f => f.Function is { FileName.Length: > 0 } && f.Line > 0);
+            // Line 0: code without a sequence point (a closure's display class, allocated on entry to its scope).
+            int hot = frames.FindIndex(typeLeaf ? 1 : 0, f => f.Function is { FileName.Length: > 0 });
             if (hot < 0)
                 continue;
             var frame = frames[hot];
