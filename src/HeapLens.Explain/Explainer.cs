@@ -53,16 +53,16 @@ public static class Explainer
         if (line.Line > text.Lines.Count)
             return NotFound($"the file has only {text.Lines.Count} lines: the sources are not the ones profiled", tree.FilePath);
         var model = sources.Model(tree);
-        var found = LineCauseFinder.Find(model, (int)line.Line);
+        var found = LineCauseFinder.Find(model, (int)line.Line, out var calls);
         string source = Profiles.SafeTextLine(text.Lines[(int)line.Line - 1].ToString());
         if (found is null)
             return NotFound("no code starts on this line in the sources (blank, a comment or a brace): the sources are not the ones profiled", tree.FilePath) with { Source = source };
-        return new ExplainLine(line.File, line.Line, line.Function, line.Bytes, line.Objects, types, Claim(line, found),
+        return new ExplainLine(line.File, line.Line, line.Function, line.Bytes, line.Objects, types, Claim(line, found, calls),
             tree.FilePath, source, Found: true, Note: movedNote);
     }
 
     /// <summary>Each allocation of the line to the first cause that accounts for it; the rest as callee or unknown.</summary>
-    private static List<ExplainCause> Claim(HotLine line, IReadOnlyList<FoundCause> found)
+    private static List<ExplainCause> Claim(HotLine line, IReadOnlyList<FoundCause> found, IReadOnlyList<string> calls)
     {
         // Causes that match an allocation equally well share it (two boxed ints of one call: half each).
         var claimed = found.Select(_ => new List<LineAllocation>()).ToList();
@@ -99,6 +99,11 @@ public static class Explainer
             causes.Add(group.Key is { } callee
                 ? new ExplainCause(CauseKind.Callee, 0, $"callee: allocated inside {callee}: {typeList}",
                     $"see what {callee} allocates (heaplens list '{callee}' shows nothing without its source): call an overload that writes into a buffer, or keep the call off the hot path",
+                    allocations.Select(a => a.Type).Distinct().ToList(), allocations.Sum(a => a.Bytes), allocations.Sum(a => a.Objects), false)
+                : calls.Count > 0
+                ? new ExplainCause(CauseKind.Callee, 0,
+                    $"callee: {typeList} allocated by a call the JIT inlined into this line (no frame of its own): {string.Join(", ", calls)}",
+                    "see what those methods allocate; an overload that writes into a buffer, or a call kept off the hot path",
                     allocations.Select(a => a.Type).Distinct().ToList(), allocations.Sum(a => a.Bytes), allocations.Sum(a => a.Objects), false)
                 : new ExplainCause(CauseKind.Unknown, 0, $"unknown: {typeList} allocated on this line and no compile-time cause for it was found",
                     "look at the IL of the line (a compiler-generated allocation this analysis does not know), or the profile's stack (heaplens traces)",

@@ -15,6 +15,17 @@ public sealed class CauseContext(SemanticModel model)
 
     public IReadOnlyList<FoundCause> Causes => _causes;
 
+    private readonly List<string> _calls = [];
+
+    /// <summary>The methods the line calls, in order, each once.</summary>
+    public IReadOnlyList<string> Calls => _calls;
+
+    public void AddCall(string method)
+    {
+        if (!_calls.Contains(method))
+            _calls.Add(method);
+    }
+
     public void Add(CauseKind kind, SyntaxNode at, string message, string fix, TypeClaim claims, bool mayBeRemovedByJit = false)
     {
         int column = at.GetLocation().GetLineSpan().StartLinePosition.Character + 1;

@@ -27,8 +27,12 @@ public static class LineCauseFinder
     ];
 
     /// <summary>The causes on a 1-based line, by column; null when no code starts on the line (a blank line, a comment, a brace).</summary>
-    public static IReadOnlyList<FoundCause>? Find(SemanticModel model, int line)
+    public static IReadOnlyList<FoundCause>? Find(SemanticModel model, int line) => Find(model, line, out _);
+
+    /// <param name="calls">The methods the line calls, by name: candidates for an allocation the JIT inlined into the line.</param>
+    public static IReadOnlyList<FoundCause>? Find(SemanticModel model, int line, out IReadOnlyList<string> calls)
     {
+        calls = [];
         var tree = model.SyntaxTree;
         var text = tree.GetText();
         if (line < 1 || line > text.Lines.Count)
@@ -41,6 +45,7 @@ public static class LineCauseFinder
         foreach (var unit in units)
             if (model.GetOperation(unit) is { } operation)
                 Walk(operation, unit, lineSpan, text, context);
+        calls = context.Calls;
         return context.Causes.OrderBy(c => c.Column).ThenBy(c => c.Kind).ToList();
     }
 
@@ -81,6 +86,8 @@ public static class LineCauseFinder
     {
         foreach (var rule in Rules)
             rule(operation, context);
+        if (operation is IInvocationOperation call)
+            context.AddCall(CauseContext.Display(call.TargetMethod));
         foreach (var child in operation.ChildOperations)
         {
             // Nested statements are their own units; so is a lambda body (walked here only when it is an
