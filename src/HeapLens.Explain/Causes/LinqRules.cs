@@ -23,7 +23,7 @@ internal static class LinqRules
                     Claim(method));
                 break;
             case IAnonymousObjectCreationOperation { Syntax.Parent: LetClauseSyntax } let:
-                context.Add(CauseKind.Linq, let.Syntax.Parent,
+                context.Add(CauseKind.Linq, let.Syntax.Parent!,
                     "linq: the let clause wraps every element and its value in a new anonymous object",
                     "compute the value inside the next clause or write the loop out (a value tuple is a struct)",
                     TypeClaim.Of("*AnonymousType"));
