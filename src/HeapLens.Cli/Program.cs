@@ -46,6 +46,7 @@ public static class Program
         yield return AllocsCommand.Create();
         yield return ListCommand.Create();
         yield return TracesCommand.Create();
+        yield return ExplainCommand.Create();
         yield return MonitorCommand.Create();
         yield return TrendCommand.Create();
         yield return WebCommand.Create();
