@@ -6,9 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace HeapLens.AspNetCore;
 
 /// <summary>
-/// /debug/pprof/heap?seconds=N: Go's heap profile, inuse_space and inuse_objects by allocation site,
-/// after a GC at the end of N seconds. Everything but the capture itself is in place; until the inuse
-/// capture exists the answer is 501.
+/// /debug/pprof/heap?seconds=N: Go's heap profile: the four sample types (alloc_objects, alloc_space,
+/// inuse_objects, inuse_space), inuse_space by default as in Go, where inuse is what the window
+/// allocated and the full GC induced at its end left alive.
 /// </summary>
 internal static class HeapEndpoint
 {
@@ -26,9 +26,22 @@ internal static class HeapEndpoint
         await ProfileResponse.WriteAsync(http, profile, Kind, text, cancel).ConfigureAwait(false);
     });
 
-    /// <summary>The one call to replace when the inuse-by-allocation-site capture lands in the library.</summary>
-    private static Task<Profile> CaptureInuseAsync(DotNetProcess target, TimeSpan duration, HeapLensOptions options, CancellationToken cancel) =>
-        throw new HttpProblem(501,
-            "heap profile (inuse by allocation site) is not available in this build yet; use /debug/pprof/allocs for allocations " +
-            "or /debug/heaplens/snapshot for what is alive");
+    /// <summary>
+    /// A cancelled request ends the window early; the capture then still runs its closing heap walk (one
+    /// induced GC, so no session is left open) and the answer is dropped.
+    /// </summary>
+    private static async Task<Profile> CaptureInuseAsync(DotNetProcess target, TimeSpan duration, HeapLensOptions options, CancellationToken cancel)
+    {
+        var capture = await AllocationCapture.CaptureAsync(target.Id, duration,
+            new AllocationCaptureOptions { TempDirectory = options.TempDirectory }, cancel).ConfigureAwait(false);
+        cancel.ThrowIfCancellationRequested();
+        if (capture.TargetExited && !ProcessLocator.IsAlive(target.Id))
+            throw new HeapLensException($"process {target.Id} exited during the {duration.TotalSeconds:0} s recording");
+        var inuse = capture.Conversion.Inuse;
+        if (inuse is not { Available: true })
+            throw new HttpProblem(503, $"no heap profile this time: {inuse?.Problem ?? "inuse was not recorded"}; try again, or use /debug/pprof/allocs");
+        var profile = capture.Conversion.Profile;
+        profile.DefaultSampleType = "inuse_space";
+        return profile;
+    }
 }

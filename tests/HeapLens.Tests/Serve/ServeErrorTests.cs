@@ -111,15 +111,6 @@ public sealed class ServeErrorTests(ServedTargetFixture served) : IClassFixture<
     }
 
     [Fact]
-    public void The_heap_profile_answers_501_until_the_inuse_capture_lands()
-    {
-        var response = Curl.Get(Server.UrlWithToken($"/debug/pprof/heap?pid={Pid}&seconds=1"));
-        Assert.Equal(501, response.Status);
-        Assert.Equal("1", response.Header("X-Go-Pprof"));
-        Assert.Contains("not available in this build yet", response.Body);
-    }
-
-    [Fact]
     public async Task A_second_allocation_profile_of_the_same_process_is_429_while_the_first_runs()
     {
         var first = Task.Run(() => Curl.Get(Server.UrlWithToken($"/debug/pprof/allocs?pid={Pid}&seconds=6")));

@@ -40,6 +40,33 @@ public sealed class ServeProfileTests
     }
 
     [Fact]
+    public async Task Go_pprof_fetches_a_heap_profile_whose_inuse_is_what_the_target_kept()
+    {
+        // The target keeps 60 MB of byte[1000] from Keeper.Keep and drops five times as much of the same
+        // type from Keeper.Drop: the heap profile's inuse_space must name Keep for what it kept.
+        using var target = ChildProcess.StartDll("AllocTarget.dll", "keep", "60", "5");
+        await target.WaitForLineAsync("ready", TimeSpan.FromSeconds(60));
+        using var server = RunningServer.Start("-p", target.Id.ToString(CultureInfo.InvariantCulture));
+
+        var pprof = Task.Run(() => GoPprof.Run("-top", "-cum", "-timeout=300", "-unit=B",
+            server.UrlWithToken($"/debug/pprof/heap?pid={target.Id}&seconds=10")));
+        RawTrace.WaitFor(server.Process.Id, 1, TimeSpan.FromSeconds(60));
+        target.WriteLine("go");
+        string done = await target.WaitForLineAsync("done ", TimeSpan.FromMinutes(2));
+        long keptBytes = long.Parse(done.Split(' ')[2], CultureInfo.InvariantCulture);
+
+        string top = await pprof; // no -sample_index: the heap profile's default is inuse_space, as in Go
+        Assert.Contains("Type: inuse_space", top);
+        long Cum(string function)
+        {
+            string? row = top.Split('\n').SingleOrDefault(l => l.TrimEnd().EndsWith(" " + function, StringComparison.Ordinal));
+            return row is null ? 0 : long.Parse(row.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3].TrimEnd('B'), CultureInfo.InvariantCulture);
+        }
+        Assert.InRange(Cum("AllocTarget.Keeper.Keep"), keptBytes * 0.85, keptBytes * 1.15);
+        Assert.True(Cum("AllocTarget.Keeper.Drop") < keptBytes * 0.03, top);
+    }
+
+    [Fact]
     public async Task A_snapshot_download_holds_exactly_what_the_target_keeps()
     {
         using var target = TargetProcess.StartTestTarget();
