@@ -15,6 +15,12 @@ if (args.Length >= 4 && args[0] == "--write-shape")
     HeapLens.Formats.HeapSnap.HeapSnapFile.Write(PathologicalHeaps.Create(args[1], int.Parse(args[2])).Snapshot, args[3]);
     return;
 }
+// `--parse <file.nettrace> [runs]`: the heap-walk parse rate from a saved stream, fast reader vs TraceEvent (see ParseRun).
+if (args.Length >= 2 && args[0] == "--parse")
+{
+    ParseRun.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 3);
+    return;
+}
 if (args.Length >= 2 && args[0] == "--quick")
 {
     QuickRun.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 20_000_000, args.Length > 3 ? int.Parse(args[3]) : 3);

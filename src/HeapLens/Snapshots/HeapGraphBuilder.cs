@@ -24,6 +24,9 @@ public sealed class HeapGraphBuilder : IDisposable
     private readonly List<string> _rootNames = [];
     private readonly HashSet<ulong> _staticSlots = [];
     private IReadOnlyDictionary<ulong, string> _staticNames = new Dictionary<ulong, string>();
+    // Objects of one type come in runs (arrays of a type, lists of nodes): the last lookup answers most.
+    private ulong _lastRuntimeTypeId;
+    private int _lastTypeIndex = -1;
 
     public long NodeCount => _addresses.Count;
 
@@ -277,6 +280,15 @@ public sealed class HeapGraphBuilder : IDisposable
     }
 
     private int TypeIndexOf(ulong runtimeTypeId)
+    {
+        if (_lastTypeIndex >= 0 && runtimeTypeId == _lastRuntimeTypeId)
+            return _lastTypeIndex;
+        _lastTypeIndex = TypeIndexOfNew(runtimeTypeId);
+        _lastRuntimeTypeId = runtimeTypeId;
+        return _lastTypeIndex;
+    }
+
+    private int TypeIndexOfNew(ulong runtimeTypeId)
     {
         if (!_typeByRuntimeId.TryGetValue(runtimeTypeId, out int index))
         {
