@@ -98,7 +98,7 @@ public static class HeapSnapshotCollector
                 }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
                 progress?.Report(new CaptureProgress(CaptureStage.WaitingForGc, 0, 0));
-                await WaitForWalkAsync(recording, walkDone, parser: () => parser, options.Timeout, progress, cancellationToken)
+                await WaitForWalkAsync(recording, walkDone, parse, parser: () => parser, options.Timeout, progress, cancellationToken)
                     .ConfigureAwait(false);
                 bool streamEndedBeforeStop = recording.Completion.IsCompleted;
                 progress?.Report(new CaptureProgress(CaptureStage.Finishing, recording.BytesWritten, parser?.Builder.NodeCount ?? 0));
@@ -113,6 +113,9 @@ public static class HeapSnapshotCollector
                 if (recording.Failure is { } failure)
                     throw new HeapLensException($"could not record the heap walk to {options.TempDirectory}: {failure.Message}; the capture was stopped");
                 cancellationToken.ThrowIfCancellationRequested();
+                if (parser is not null && !parser.WalkComplete && !streamEndedBeforeStop && read?.StreamProblem is { } unreadable
+                    && ProcessLocator.IsAlive(target.Id))
+                    throw new HeapLensException($"the heap walk of process {target.Id} could not be read ({unreadable}); no snapshot written");
                 if (parser is null || builder is null || !parser.WalkComplete)
                     throw WhyTheWalkDidNotFinish(target, options.Timeout, streamEndedBeforeStop, parser?.ForeignWalkEvents ?? 0);
 
@@ -236,13 +239,15 @@ public static class HeapSnapshotCollector
     private static async Task WaitForWalkAsync(
         SessionRecording recording,
         ManualResetEventSlim walkDone,
+        Task parse,
         Func<HeapWalkParser?> parser,
         TimeSpan timeout,
         IProgress<CaptureProgress>? progress,
         CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        while (!walkDone.IsSet && !recording.Completion.IsCompleted && !recording.Failed.IsCompleted && clock.Elapsed < timeout)
+        // A reader that gave up (an unreadable stream) ends the wait too: nothing more will be parsed.
+        while (!walkDone.IsSet && !parse.IsCompleted && !recording.Completion.IsCompleted && !recording.Failed.IsCompleted && clock.Elapsed < timeout)
         {
             cancellationToken.ThrowIfCancellationRequested();
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);

@@ -102,24 +102,36 @@ public class ReaderRefusalTests(SmallRecordedWalk walk) : IClassFixture<SmallRec
     }
 
     [Fact]
-    public void A_stream_of_an_unknown_version_is_read_by_TraceEvent_instead()
+    public void A_stream_the_fast_reader_does_not_know_is_handed_to_TraceEvent()
     {
-        // The trace object of a later version (5: the same fields, which TraceEvent reads).
+        // A trace that says it comes from a 32-bit process (pointer size 4 in the trace object): the fast
+        // reader decodes 64-bit layouts only and hands the stream to TraceEvent, which knows both. (A real
+        // 32-bit walk is not to be had here, so what TraceEvent makes of these 64-bit payloads is not the
+        // point; TraceEvent 4.0 refuses the later versions one could forge from this stream.)
         byte[] bytes = (byte[])walk.Bytes.Clone();
-        int version = TraceObjectVersionOffset(bytes);
-        Assert.Equal(4, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(version)));
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(version), 5);
-        string path = walk.Write(bytes, "v5.nettrace");
+        int pointerSize = FirstObjectAfterTheTraceObject(bytes) - 1 - 16;
+        Assert.Equal(8, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(pointerSize)));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(pointerSize), 4);
+        string path = walk.Write(bytes, "pointers.nettrace");
 
-        var read = HeapWalkReading.Read(() => File.OpenRead(path), HeapWalkReader.Fast);
+        var read = HeapWalkReading.Read(() => File.OpenRead(path), HeapWalkReader.Fast, refuseTruncated: false);
         using var builder = read.Parser.Builder;
 
         Assert.Equal(HeapWalkReader.TraceEvent, read.UsedReader);
-        Assert.Contains("version 5", read.FallbackReason);
-        Assert.True(read.Parser.WalkComplete);
-        var original = HeapWalkReading.ToSnapshot(walk.Write(walk.Bytes, "v4.nettrace"), HeapWalkReader.Fast);
-        Assert.Equal(original.NodeCount, builder.NodeCount);
-        Assert.True(builder.NodeCount > 5000);
+        Assert.Contains("4-byte pointers", read.FallbackReason);
+        Assert.True(builder.NodeCount > 0, "TraceEvent read no heap-walk event");
+    }
+
+    [Fact]
+    public void A_stream_the_fast_reader_knows_is_read_by_it()
+    {
+        var read = HeapWalkReading.Read(() => File.OpenRead(walk.Write(walk.Bytes, "whole.nettrace")), HeapWalkReader.Fast);
+        using var builder = read.Parser.Builder;
+
+        Assert.Equal(HeapWalkReader.Fast, read.UsedReader);
+        Assert.Null(read.FallbackReason);
+        Assert.Equal(0, read.EventsLost);
+        Assert.True(builder.NodeCount > 5000, $"{builder.NodeCount} objects");
     }
 
     // "Nettrace", then 4 + 20 bytes of "!FastSerialization.1", then tags 5 5 1 and the type's version.

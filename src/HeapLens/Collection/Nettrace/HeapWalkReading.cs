@@ -13,7 +13,9 @@ public enum HeapWalkReader
 }
 
 /// <summary>A heap walk read from a stream: the walk's tracker (its builder holds the graph) and what the reader saw.</summary>
-internal sealed record HeapWalkRead(HeapWalkParser Parser, int EventsLost, bool ReadToEnd, HeapWalkReader UsedReader, string? FallbackReason);
+/// <param name="StreamProblem">Why the stream was not read to its end (truncated, corrupt); null when it was.</param>
+internal sealed record HeapWalkRead(HeapWalkParser Parser, int EventsLost, bool ReadToEnd, HeapWalkReader UsedReader, string? FallbackReason,
+    string? StreamProblem = null);
 
 /// <summary>
 /// Reads a recorded heap-walk stream (a raw EventPipe session, .nettrace) with the fast reader, falling back to
@@ -39,16 +41,16 @@ internal static class HeapWalkReading
                 using var stream = open();
                 var fast = new HeapWalkStreamReader(stream, parser);
                 onStopper?.Invoke(fast.Stop);
-                bool toEnd = true;
+                string? problem = null;
                 try
                 {
                     fast.Read();
                 }
-                catch (CorruptNettraceException) when (!refuseTruncated)
+                catch (CorruptNettraceException e) when (!refuseTruncated)
                 {
-                    toEnd = false;
+                    problem = e.Message;
                 }
-                return new HeapWalkRead(parser, fast.EventsLost, toEnd, HeapWalkReader.Fast, null);
+                return new HeapWalkRead(parser, fast.EventsLost, problem is null, HeapWalkReader.Fast, null, problem);
             }
             catch (UnsupportedNettraceException e)
             {
@@ -74,7 +76,7 @@ internal static class HeapWalkReading
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 if (!refuseTruncated)
-                    return new HeapWalkRead(new HeapWalkParser(traceBuilder), 0, false, HeapWalkReader.TraceEvent, fallbackReason);
+                    return new HeapWalkRead(new HeapWalkParser(traceBuilder), 0, false, HeapWalkReader.TraceEvent, fallbackReason, e.Message);
                 throw new CorruptNettraceException($"not a readable event stream ({e.Message.ReplaceLineEndings(" ")})");
             }
             using (source)
@@ -82,18 +84,18 @@ internal static class HeapWalkReading
                 var parser = new HeapWalkParser(source, traceBuilder);
                 onParser?.Invoke(parser);
                 onStopper?.Invoke(source.StopProcessing);
-                bool toEnd = true;
+                string? problem = null;
                 try
                 {
                     source.Process();
                 }
                 catch (Exception e) when (e is not OutOfMemoryException and not HeapLensException)
                 {
+                    problem = $"the event stream is truncated or corrupt ({e.Message.ReplaceLineEndings(" ")})";
                     if (refuseTruncated)
-                        throw new CorruptNettraceException($"the event stream is truncated or corrupt ({e.Message.ReplaceLineEndings(" ")})");
-                    toEnd = false;
+                        throw new CorruptNettraceException(problem);
                 }
-                return new HeapWalkRead(parser, source.EventsLost, toEnd, HeapWalkReader.TraceEvent, fallbackReason);
+                return new HeapWalkRead(parser, source.EventsLost, problem is null, HeapWalkReader.TraceEvent, fallbackReason, problem);
             }
         }
         catch
