@@ -317,23 +317,15 @@ internal sealed class HeapWalkStreamReader
         // Address, Size, TypeID, EdgeCount: 8 bytes each.
         int count = Values(payload, 32, blocks);
         _parser.OnNodeBatch(I32(payload, 0));
-        var values = payload.Slice(BulkHeader, 32 * count);
-        for (int i = 0; i < values.Length; i += 32)
-        {
-            ulong edges = U64(values, i + 24);
-            if (edges > int.MaxValue)
-                throw blocks.Corrupt($"an object with {edges} references");
-            _builder.AddNode(U64(values, i), U64(values, i + 8), U64(values, i + 16), (int)edges);
-        }
+        // The payload is the values' own layout (little endian, packed): read in place, in bulk.
+        _builder.AddNodes(MemoryMarshal.Cast<byte, Snapshots.WalkNode>(payload.Slice(BulkHeader, 32 * count)));
     }
 
     private void Edges(ReadOnlySpan<byte> payload, NettraceBlocks blocks)
     {
         // Value (the target's address), ReferencingFieldID (uint).
         int count = Values(payload, 12, blocks);
-        var values = payload.Slice(BulkHeader, 12 * count);
-        for (int i = 0; i < values.Length; i += 12)
-            _builder.AddEdge(U64(values, i));
+        _builder.AddEdges(MemoryMarshal.Cast<byte, Snapshots.WalkEdge>(payload.Slice(BulkHeader, 12 * count)));
     }
 
     private void Roots(ReadOnlySpan<byte> payload, NettraceBlocks blocks)

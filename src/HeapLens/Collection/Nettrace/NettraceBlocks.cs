@@ -88,6 +88,8 @@ internal sealed class NettraceBlocks : IDisposable
         ExpectTag(EndObject, "the trace object");
         if (frequency <= 0)
             throw Corrupt("the trace object's clock frequency is not positive");
+        if (!BitConverter.IsLittleEndian)
+            throw new UnsupportedNettraceException("a big-endian machine (the fast reader reads values in place)");
         if (pointerSize != 8)
             throw new UnsupportedNettraceException($"a trace of a process with {pointerSize}-byte pointers");
         return new TraceClock(syncTime, syncQpc, frequency, pointerSize, processId);
