@@ -62,6 +62,7 @@ public sealed class HeapGraphBuilder : IDisposable
     /// <see cref="AddNode"/> for a run of nodes as the runtime streams them: the same result, written a
     /// chunk at a time (the four per-node lists always hold the same count, so their chunks end together).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal void AddNodes(ReadOnlySpan<WalkNode> nodes)
     {
         if (_addresses.Count + nodes.Length > HeapSnapshot.MaxObjects)
@@ -104,6 +105,7 @@ public sealed class HeapGraphBuilder : IDisposable
     }
 
     /// <summary><see cref="AddEdge"/> for a run of edges as the runtime streams them.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal void AddEdges(ReadOnlySpan<WalkEdge> edges)
     {
         while (edges.Length > 0)

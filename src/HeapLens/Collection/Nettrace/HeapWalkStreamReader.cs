@@ -74,6 +74,8 @@ internal sealed class HeapWalkStreamReader
     /// Decodes the event headers of one block (their compression state starts afresh in every block) and
     /// hands each wanted event's payload on.
     /// </summary>
+    // A capture is one run of a short-lived process: its hot loops must not start in unoptimized tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadEvents(ReadOnlySpan<byte> block, bool metadata, NettraceBlocks blocks)
     {
         if (block.Length < 4)
@@ -246,6 +248,8 @@ internal sealed class HeapWalkStreamReader
         return new DateTime(ticks, DateTimeKind.Utc).ToLocalTime();
     }
 
+    // A capture is one run of a short-lived process: its hot loops must not start in unoptimized tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Dispatch(RuntimeEvent kind, int version, ReadOnlySpan<byte> payload, long captureThread, long timestamp, NettraceBlocks blocks)
     {
         switch (kind)
@@ -312,6 +316,8 @@ internal sealed class HeapWalkStreamReader
         return count;
     }
 
+    // A capture is one run of a short-lived process: its hot loops must not start in unoptimized tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Nodes(ReadOnlySpan<byte> payload, NettraceBlocks blocks)
     {
         // Address, Size, TypeID, EdgeCount: 8 bytes each.
@@ -321,6 +327,8 @@ internal sealed class HeapWalkStreamReader
         _builder.AddNodes(MemoryMarshal.Cast<byte, Snapshots.WalkNode>(payload.Slice(BulkHeader, 32 * count)));
     }
 
+    // A capture is one run of a short-lived process: its hot loops must not start in unoptimized tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Edges(ReadOnlySpan<byte> payload, NettraceBlocks blocks)
     {
         // Value (the target's address), ReferencingFieldID (uint).
