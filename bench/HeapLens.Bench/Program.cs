@@ -26,6 +26,17 @@ if (args.Length >= 1 && args[0] == "--web")
     HeapLens.Bench.WebRun.Run(args.Length > 1 ? int.Parse(args[1]) : 20_000_000);
     return;
 }
+// `--parse <file.nettrace> [runs]`: the heap-walk parse rate from a saved stream, fast reader vs TraceEvent (see ParseRun).
+if (args.Length >= 2 && args[0] == "--parse")
+{
+    ParseRun.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 3, args.Length > 3 ? args[3] : null);
+    return;
+}
+if (args.Length >= 4 && args[0] == "--parse-parts")
+{
+    ParseParts.Run(args[1], long.Parse(args[2]), long.Parse(args[3]));
+    return;
+}
 if (args.Length >= 2 && args[0] == "--quick")
 {
     QuickRun.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 20_000_000, args.Length > 3 ? int.Parse(args[3]) : 3);

@@ -6,6 +6,7 @@ using HeapLens.Cli.Views;
 using HeapLens.Reports;
 using HeapLens.Collection;
 using HeapLens.Formats.HeapSnap;
+using HeapLens.Collection.Nettrace;
 using HeapLens.Snapshots;
 
 namespace HeapLens.Cli.Commands;
@@ -29,11 +30,23 @@ internal static class SnapshotCommand
             Description = "After writing the snapshot, diff it against this earlier one (by retainer): snapshot, work, snapshot, diff in one step.",
             HelpName = "base.heapsnap",
         };
+        var keepStream = new Option<string?>("--keep-stream")
+        {
+            Description = "Debug: also keep the raw EventPipe stream of the heap walk in this .nettrace file (about 43 bytes per object).",
+            HelpName = "walk.nettrace",
+        };
+        var reader = new Option<HeapWalkReader>("--reader")
+        {
+            Description = "Debug: the reader of the stream (Fast, or TraceEvent as the reference).",
+            Hidden = true,
+        };
         var command = new Command("snapshot", "Take a live heap snapshot of a .NET process (after a forced full GC: live objects only).");
         process.AddTo(command);
         command.Options.Add(output);
         command.Options.Add(timeout);
         command.Options.Add(thenDiff);
+        command.Options.Add(keepStream);
+        command.Options.Add(reader);
         // A synchronous action with its own signal handling: SIGINT, SIGTERM and SIGHUP all stop the
         // session and end the command the same clean way, whenever they arrive.
         command.SetAction(result =>
@@ -50,7 +63,8 @@ internal static class SnapshotCommand
                 // Read the base first: a wrong base file must not cost the target a pause.
                 var before = basePath is null ? null : SnapshotLoader.LoadAnalyzed(basePath);
                 var clock = Stopwatch.StartNew();
-                var snapshot = CaptureToFileAsync(target, path, TimeSpan.FromSeconds(seconds), signals.Token).GetAwaiter().GetResult();
+                var snapshot = CaptureToFileAsync(target, path, TimeSpan.FromSeconds(seconds), signals.Token,
+                    result.GetValue(keepStream), result.GetValue(reader)).GetAwaiter().GetResult();
                 Console.Out.WriteLine(Summary(path, snapshot, clock.Elapsed));
                 if (before is not null)
                 {
@@ -68,10 +82,13 @@ internal static class SnapshotCommand
     public static string DefaultFileName(int pid) => $"{DateTime.Now:yyyyMMdd_HHmmss}_{pid}.heapsnap";
 
     /// <summary>Captures and writes a snapshot; shared with `heaplens demo`.</summary>
-    public static async Task<HeapSnapshot> CaptureToFileAsync(DotNetProcess target, string path, TimeSpan timeout, CancellationToken token)
+    public static async Task<HeapSnapshot> CaptureToFileAsync(DotNetProcess target, string path, TimeSpan timeout, CancellationToken token,
+        string? keepStream = null, HeapWalkReader reader = HeapWalkReader.Fast)
     {
         string directory = OutputDirectory.EnsureWritable(path);
-        var options = new HeapCaptureOptions { Timeout = timeout, TempDirectory = directory };
+        if (keepStream is not null)
+            OutputDirectory.EnsureWritable(keepStream);
+        var options = new HeapCaptureOptions { Timeout = timeout, TempDirectory = directory, KeepStreamPath = keepStream, Reader = reader };
         var snapshot = await CaptureStatus.RunAsync(progress => HeapSnapshotCollector.CaptureAsync(target, options, progress, token));
         token.ThrowIfCancellationRequested(); // a signal during the capture's last step still writes nothing
         HeapSnapFile.Write(snapshot, path);

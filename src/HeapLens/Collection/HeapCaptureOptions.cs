@@ -10,4 +10,10 @@ public sealed record HeapCaptureOptions
 
     /// <summary>The runtime's session buffer in MB; null sizes it from the target's memory.</summary>
     public int? BufferMegabytes { get; init; }
+
+    /// <summary>Keep the raw session stream (.nettrace) at this path, to read again or to report a bug; null: it is deleted.</summary>
+    public string? KeepStreamPath { get; init; }
+
+    /// <summary>The reader of the stream: the fast one (TraceEvent for streams it does not know), or TraceEvent alone.</summary>
+    public Nettrace.HeapWalkReader Reader { get; init; } = Nettrace.HeapWalkReader.Fast;
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Tracing;
 using HeapLens.Snapshots;
 using Microsoft.Diagnostics.NETCore.Client;
-using Microsoft.Diagnostics.Tracing;
+using HeapLens.Collection.Nettrace;
 
 namespace HeapLens.Collection;
 
@@ -72,52 +72,51 @@ public static class HeapSnapshotCollector
         var client = new DiagnosticsClient(target.Id);
         EventPipeSession session = await StartSessionAsync(client, target, bufferMegabytes, options.Timeout, cancellationToken)
             .ConfigureAwait(false);
-        using var builder = new HeapGraphBuilder();
+        HeapWalkRead? read = null;
         HeapWalkParser? parser = null;
-        int eventsLost = 0;
-        bool parsedToEnd = false;
         try
         {
             await using var recording = new SessionRecording(session.EventStream, options.TempDirectory,
-                $".heaplens-{target.Id}-{Guid.NewGuid():N}.nettrace");
+                $".heaplens-{target.Id}-{Guid.NewGuid():N}.nettrace", options.KeepStreamPath);
             using var walkDone = new ManualResetEventSlim();
-            EventPipeEventSource? parsing = null;
+            Action? stopParsing = null;
             Task? parse = null;
             try
             {
                 parse = Task.Factory.StartNew(() =>
                 {
-                    using var follower = recording.OpenFollower();
-                    using var source = new EventPipeEventSource(follower);
-                    parsing = source;
-                    parser = new HeapWalkParser(source, builder);
-                    parser.WalkCompleted += walkDone.Set;
-                    try
-                    {
-                        source.Process();
-                        parsedToEnd = true;
-                    }
-                    catch (Exception e) when (e is not OutOfMemoryException)
-                    {
-                        // A stream cut off by a dying target ends mid-block; what was parsed is
-                        // reported as incomplete below.
-                    }
-                    eventsLost = source.EventsLost;
+                    // A stream cut off by a dying target ends mid-block: the walk read so far is
+                    // reported as incomplete below, not refused here.
+                    read = HeapWalkReading.Read(recording.OpenFollower, options.Reader,
+                        onParser: p =>
+                        {
+                            parser = p;
+                            p.WalkCompleted += walkDone.Set;
+                        },
+                        onStopper: stop => stopParsing = stop,
+                        refuseTruncated: false);
                 }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
                 progress?.Report(new CaptureProgress(CaptureStage.WaitingForGc, 0, 0));
-                await WaitForWalkAsync(recording, walkDone, builder, parser: () => parser, options.Timeout, progress, cancellationToken)
+                await WaitForWalkAsync(recording, walkDone, parse, parser: () => parser, options.Timeout, progress, cancellationToken)
                     .ConfigureAwait(false);
                 bool streamEndedBeforeStop = recording.Completion.IsCompleted;
-                progress?.Report(new CaptureProgress(CaptureStage.Finishing, recording.BytesWritten, builder.NodeCount));
+                progress?.Report(new CaptureProgress(CaptureStage.Finishing, recording.BytesWritten, parser?.Builder.NodeCount ?? 0));
                 await StopAsync(session).ConfigureAwait(false);
                 await recording.Completion.ConfigureAwait(false);
                 await parse.ConfigureAwait(false);
+                parser = read?.Parser;
+                int eventsLost = read?.EventsLost ?? 0;
+                bool parsedToEnd = read?.ReadToEnd ?? false;
+                var builder = parser?.Builder;
 
                 if (recording.Failure is { } failure)
                     throw new HeapLensException($"could not record the heap walk to {options.TempDirectory}: {failure.Message}; the capture was stopped");
                 cancellationToken.ThrowIfCancellationRequested();
-                if (parser is null || !parser.WalkComplete)
+                if (parser is not null && !parser.WalkComplete && !streamEndedBeforeStop && read?.StreamProblem is { } unreadable
+                    && ProcessLocator.IsAlive(target.Id))
+                    throw new HeapLensException($"the heap walk of process {target.Id} could not be read ({unreadable}); no snapshot written");
+                if (parser is null || builder is null || !parser.WalkComplete)
                     throw WhyTheWalkDidNotFinish(target, options.Timeout, streamEndedBeforeStop, parser?.ForeignWalkEvents ?? 0);
 
                 // Another session's walk of the same process can leave ours without type names: the
@@ -161,7 +160,7 @@ public static class HeapSnapshotCollector
                 // and the parser must be done before the builder's memory is freed. After a failure
                 // or Ctrl+C, the rest of the stream is not worth parsing.
                 if (parse is not null && !parse.IsCompleted)
-                    parsing?.StopProcessing();
+                    stopParsing?.Invoke();
                 await StopAsync(session).ConfigureAwait(false);
                 if (parse is not null)
                 {
@@ -173,6 +172,7 @@ public static class HeapSnapshotCollector
         finally
         {
             session.Dispose();
+            (read?.Parser ?? parser)?.Builder.Dispose();
         }
     }
 
@@ -239,19 +239,20 @@ public static class HeapSnapshotCollector
     private static async Task WaitForWalkAsync(
         SessionRecording recording,
         ManualResetEventSlim walkDone,
-        HeapGraphBuilder builder,
+        Task parse,
         Func<HeapWalkParser?> parser,
         TimeSpan timeout,
         IProgress<CaptureProgress>? progress,
         CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        while (!walkDone.IsSet && !recording.Completion.IsCompleted && !recording.Failed.IsCompleted && clock.Elapsed < timeout)
+        // A reader that gave up (an unreadable stream) ends the wait too: nothing more will be parsed.
+        while (!walkDone.IsSet && !parse.IsCompleted && !recording.Completion.IsCompleted && !recording.Failed.IsCompleted && clock.Elapsed < timeout)
         {
             cancellationToken.ThrowIfCancellationRequested();
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
             var stage = parser()?.GcNumber >= 0 ? CaptureStage.Streaming : CaptureStage.WaitingForGc;
-            progress?.Report(new CaptureProgress(stage, recording.BytesWritten, builder.NodeCount));
+            progress?.Report(new CaptureProgress(stage, recording.BytesWritten, parser()?.Builder.NodeCount ?? 0));
         }
     }
 

@@ -12,6 +12,9 @@ namespace HeapLens.Collection;
 /// session on the same process (a second heaplens, dotnet-gcdump) makes the runtime walk the heap
 /// again, and those walks reach every session that asked for heap-walk events. Their events, before
 /// or after ours, are counted in <see cref="ForeignWalkEvents"/> and never added to the graph.
+/// The decisions live here, fed with plain values, so that both readers of the stream (TraceEvent's,
+/// through <see cref="HeapWalkParser(TraceEventDispatcher, HeapGraphBuilder)"/>, and
+/// <see cref="Nettrace.HeapWalkStreamReader"/>) take exactly the same walk.
 /// </summary>
 internal sealed class HeapWalkParser
 {
@@ -20,14 +23,19 @@ internal sealed class HeapWalkParser
     private double _gcStartMs = double.NaN;
     private double _walkEndMs = double.NaN;
 
-    public HeapWalkParser(TraceEventDispatcher source, HeapGraphBuilder builder)
+    public HeapWalkParser(HeapGraphBuilder builder)
     {
         _builder = builder;
+    }
+
+    /// <summary>Parses with TraceEvent: the reference reader, and the fallback for streams the fast reader does not know.</summary>
+    public HeapWalkParser(TraceEventDispatcher source, HeapGraphBuilder builder) : this(builder)
+    {
         var clr = source.Clr;
-        clr.GCSuspendEEStart += e => _suspendStartMs = e.TimeStampRelativeMSec;
-        clr.GCStart += OnGcStart;
-        clr.GCStop += OnGcStop;
-        clr.GCRestartEEStop += OnRestartEnd;
+        clr.GCSuspendEEStart += e => OnSuspendStart(e.TimeStampRelativeMSec);
+        clr.GCStart += e => OnGcStart(e.Count, e.Depth, (int)e.Type, e.TimeStampRelativeMSec, e.TimeStamp);
+        clr.GCStop += e => OnGcStop(e.Count, e.TimeStampRelativeMSec);
+        clr.GCRestartEEStop += e => OnRestartEnd(e.TimeStampRelativeMSec);
         clr.GCBulkNode += OnNodes;
         clr.GCBulkEdge += OnEdges;
         clr.TypeBulkType += OnTypes;
@@ -35,6 +43,8 @@ internal sealed class HeapWalkParser
         clr.GCBulkRootStaticVar += OnStaticRoots;
         clr.GCBulkRootConditionalWeakTableElementEdge += OnDependentHandles;
     }
+
+    public HeapGraphBuilder Builder => _builder;
 
     /// <summary>Number of the induced gen2 GC that walks the heap; -1 until it starts.</summary>
     public int GcNumber { get; private set; } = -1;
@@ -57,7 +67,8 @@ internal sealed class HeapWalkParser
     /// <summary>Inside the GC whose start we saw and whose end we have not seen yet.</summary>
     private bool InOurWalk => GcNumber >= 0 && !WalkComplete;
 
-    private bool Accept()
+    /// <summary>Whether a heap-walk event belongs to our walk (counted as foreign when not).</summary>
+    public bool Accept()
     {
         if (InOurWalk)
             return true;
@@ -71,18 +82,23 @@ internal sealed class HeapWalkParser
     /// <summary>Raised on the parsing thread when the walking GC has ended.</summary>
     public event Action? WalkCompleted;
 
-    private void OnGcStart(GCStartTraceData e)
+    public void OnSuspendStart(double timeMs) => _suspendStartMs = timeMs;
+
+    /// <summary>A GC started; <paramref name="type"/> is the runtime's GCType (1: background).</summary>
+    /// <returns>Whether this GC is now the one whose walk is taken.</returns>
+    public bool OnGcStart(int count, int depth, int type, double timeMs, DateTime timeStamp)
     {
-        if (GcNumber >= 0 || e.Depth != 2 || e.Type == GCType.BackgroundGC)
-            return;
-        GcNumber = e.Count;
-        GcStartTime = e.TimeStamp;
-        _gcStartMs = e.TimeStampRelativeMSec;
+        if (GcNumber >= 0 || depth != 2 || type == (int)GCType.BackgroundGC)
+            return false;
+        GcNumber = count;
+        GcStartTime = timeStamp;
+        _gcStartMs = timeMs;
+        return true;
     }
 
-    private void OnGcStop(GCEndTraceData e)
+    public void OnGcStop(int count, double timeMs)
     {
-        if (e.Count != GcNumber || WalkComplete)
+        if (count != GcNumber || WalkComplete)
             return;
         if (_builder.NodeCount == 0)
         {
@@ -93,28 +109,34 @@ internal sealed class HeapWalkParser
             return;
         }
         WalkComplete = true;
-        _walkEndMs = e.TimeStampRelativeMSec;
+        _walkEndMs = timeMs;
         WalkCompleted?.Invoke();
     }
 
-    private void OnRestartEnd(TraceEvent e)
+    public void OnRestartEnd(double timeMs)
     {
         if (!WalkComplete || !double.IsNaN(PauseMilliseconds))
             return;
         double start = _suspendStartMs <= _gcStartMs ? _suspendStartMs : _gcStartMs;
-        PauseMilliseconds = e.TimeStampRelativeMSec - (double.IsNaN(start) ? _gcStartMs : start);
+        PauseMilliseconds = timeMs - (double.IsNaN(start) ? _gcStartMs : start);
     }
 
     /// <summary>The GC's own duration, for when the restart event did not make it into the stream.</summary>
     public double GcDurationMilliseconds => _walkEndMs - _gcStartMs;
 
+    /// <summary>A GCBulkNode event of our walk begins (call after <see cref="Accept"/>): checks its place in the walk.</summary>
+    public void OnNodeBatch(long index)
+    {
+        if (index != _nextNodeEventIndex && SequenceProblem is null)
+            SequenceProblem = $"heap-walk node batch {index} arrived where {_nextNodeEventIndex} was expected";
+        _nextNodeEventIndex = index + 1L;
+    }
+
     private void OnNodes(GCBulkNodeTraceData e)
     {
         if (!Accept())
             return;
-        if (e.Index != _nextNodeEventIndex && SequenceProblem is null)
-            SequenceProblem = $"heap-walk node batch {e.Index} arrived where {_nextNodeEventIndex} was expected";
-        _nextNodeEventIndex = e.Index + 1L;
+        OnNodeBatch(e.Index);
         for (int i = 0; i < e.Count; i++)
         {
             var node = e.Values(i);

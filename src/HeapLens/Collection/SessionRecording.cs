@@ -17,29 +17,37 @@ internal sealed class SessionRecording : IAsyncDisposable
     private readonly FileStream _file;
     private readonly FileStream _reader;
     private readonly string _path;
+    // A second handle from the start of the file, opened while the file still has a name: for the
+    // reader that takes over (TraceEvent) when the fast reader does not know the stream.
+    private readonly FileStream _fallbackReader;
     private readonly Task _copy;
     private readonly SemaphoreSlim _dataArrived = new(0);
     private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _bytesWritten;
     private volatile bool _finished;
-    private bool _followerOpened;
+    private int _followersOpened;
 
-    public SessionRecording(Stream source, string directory, string name)
+    /// <param name="keepPath">Where to keep the raw stream after the capture (a debug option); null: nowhere.</param>
+    public SessionRecording(Stream source, string directory, string name, string? keepPath = null)
     {
         _source = source;
-        string path = System.IO.Path.Combine(directory, name);
+        string path = keepPath ?? System.IO.Path.Combine(directory, name);
         _path = path;
+        if (keepPath is not null)
+            File.Delete(keepPath); // a retry keeps its own stream, not the first attempt's
         // Unbuffered: every chunk goes straight to the OS so that the follower sees it at once.
         _file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0,
-            OperatingSystem.IsWindows() ? FileOptions.DeleteOnClose : FileOptions.None);
+            OperatingSystem.IsWindows() && keepPath is null ? FileOptions.DeleteOnClose : FileOptions.None);
         try
         {
-            _reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1 << 16);
-            if (!OperatingSystem.IsWindows())
+            _reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            _fallbackReader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1 << 16);
+            if (!OperatingSystem.IsWindows() && keepPath is null)
                 File.Delete(path);
         }
         catch
         {
+            _reader?.Dispose();
             _file.Dispose();
             File.Delete(path);
             throw;
@@ -102,14 +110,16 @@ internal sealed class SessionRecording : IAsyncDisposable
         }
     }
 
-    /// <summary>A read-only stream over the recording that waits for more data until the recording ends (one per recording).</summary>
-    public Stream OpenFollower()
+    /// <summary>
+    /// A read-only stream over the recording from its start that waits for more data until the recording
+    /// ends: two per recording (the reader, and a fallback reader that starts over).
+    /// </summary>
+    public Stream OpenFollower() => ++_followersOpened switch
     {
-        if (_followerOpened)
-            throw new InvalidOperationException("a recording has one follower");
-        _followerOpened = true;
-        return new Follower(this);
-    }
+        1 => new Follower(this, _reader),
+        2 => new Follower(this, _fallbackReader),
+        _ => throw new InvalidOperationException("a recording has two followers"),
+    };
 
     /// <summary>
     /// A second reader of the whole recording from its start, for a second pass once the recording has
@@ -134,13 +144,14 @@ internal sealed class SessionRecording : IAsyncDisposable
         {
             await _file.DisposeAsync().ConfigureAwait(false);
             await _reader.DisposeAsync().ConfigureAwait(false);
+            await _fallbackReader.DisposeAsync().ConfigureAwait(false);
             _dataArrived.Dispose();
         }
     }
 
-    private sealed class Follower(SessionRecording recording) : Stream
+    private sealed class Follower(SessionRecording recording, FileStream reader) : Stream
     {
-        private readonly FileStream _reader = recording._reader;
+        private readonly FileStream _reader = reader;
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 

@@ -9,7 +9,7 @@ namespace HeapLens.DataStructures;
 /// managed arrays would stay in the process's working set until the GC decides to decommit them.
 /// That difference is most of the collector's peak memory on a 20M-object heap.
 /// </summary>
-internal sealed unsafe class ChunkedList<T> : IDisposable where T : unmanaged
+internal sealed unsafe partial class ChunkedList<T> : IDisposable where T : unmanaged
 {
     private const int ChunkShift = 20; // 1M items a chunk
     private const int ChunkSize = 1 << ChunkShift;
@@ -24,13 +24,33 @@ internal sealed unsafe class ChunkedList<T> : IDisposable where T : unmanaged
     public void Add(T item)
     {
         if (_current is null || _currentCount == ChunkSize)
-        {
-            _current = (T*)NativeMemory.Alloc(ChunkSize, (nuint)sizeof(T));
-            _chunks.Add((IntPtr)_current);
-            _currentCount = 0;
-        }
+            NewChunk();
         _current[_currentCount++] = item;
         Count++;
+    }
+
+    /// <summary>
+    /// Room for up to <paramref name="wanted"/> items at the end of the list (fewer at a chunk's end): write
+    /// them, then <see cref="Commit"/> how many were written. For bulk appends without a check per item.
+    /// </summary>
+    public Span<T> AppendSpan(int wanted)
+    {
+        if (_current is null || _currentCount == ChunkSize)
+            NewChunk();
+        return new Span<T>(_current + _currentCount, Math.Min(wanted, ChunkSize - _currentCount));
+    }
+
+    public void Commit(int written)
+    {
+        _currentCount += written;
+        Count += written;
+    }
+
+    private void NewChunk()
+    {
+        _current = (T*)ChunkMemory.Allocate((nuint)ChunkSize * (nuint)sizeof(T));
+        _chunks.Add((IntPtr)_current);
+        _currentCount = 0;
     }
 
     public T this[long index] => ((T*)_chunks[(int)(index >> ChunkShift)])[index & ChunkMask];
@@ -65,7 +85,7 @@ internal sealed unsafe class ChunkedList<T> : IDisposable where T : unmanaged
             int n = (int)Math.Min(ChunkSize, remaining);
             visit(new ReadOnlySpan<T>((void*)_chunks[c], n));
             remaining -= n;
-            NativeMemory.Free((void*)_chunks[c]);
+            ChunkMemory.Free((void*)_chunks[c]);
             _chunks[c] = IntPtr.Zero;
         }
         Reset();
@@ -82,7 +102,7 @@ internal sealed unsafe class ChunkedList<T> : IDisposable where T : unmanaged
     public void Dispose()
     {
         foreach (var chunk in _chunks)
-            NativeMemory.Free((void*)chunk);
+            ChunkMemory.Free((void*)chunk);
         Reset();
         GC.SuppressFinalize(this);
     }

@@ -24,6 +24,9 @@ public sealed class HeapGraphBuilder : IDisposable
     private readonly List<string> _rootNames = [];
     private readonly HashSet<ulong> _staticSlots = [];
     private IReadOnlyDictionary<ulong, string> _staticNames = new Dictionary<ulong, string>();
+    // Objects of one type come in runs (arrays of a type, lists of nodes): the last lookup answers most.
+    private ulong _lastRuntimeTypeId;
+    private int _lastTypeIndex = -1;
 
     public long NodeCount => _addresses.Count;
 
@@ -54,6 +57,66 @@ public sealed class HeapGraphBuilder : IDisposable
     }
 
     public void AddEdge(ulong targetAddress) => _edgeTargets.Add(targetAddress);
+
+    /// <summary>
+    /// <see cref="AddNode"/> for a run of nodes as the runtime streams them: the same result, written a
+    /// chunk at a time (the four per-node lists always hold the same count, so their chunks end together).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal void AddNodes(ReadOnlySpan<WalkNode> nodes)
+    {
+        if (_addresses.Count + nodes.Length > HeapSnapshot.MaxObjects)
+            throw new HeapLensException($"the heap has more than {HeapSnapshot.MaxObjects:N0} objects, more than HeapLens supports");
+        while (nodes.Length > 0)
+        {
+            int first = (int)_addresses.Count;
+            var addresses = _addresses.AppendSpan(nodes.Length);
+            var sizes = _sizes.AppendSpan(addresses.Length);
+            var types = _typeIndex.AppendSpan(addresses.Length);
+            var edgeCounts = _edgeCounts.AppendSpan(addresses.Length);
+            int n = Math.Min(Math.Min(addresses.Length, sizes.Length), Math.Min(types.Length, edgeCounts.Length));
+            long expected = 0;
+            for (int i = 0; i < n; i++)
+            {
+                ref readonly var node = ref nodes[i];
+                if (node.EdgeCount > int.MaxValue)
+                    throw new HeapLensException($"the heap walk gives an object {node.EdgeCount:N0} references, more than an object can hold");
+                addresses[i] = node.Address;
+                if (node.Size >= uint.MaxValue)
+                {
+                    sizes[i] = uint.MaxValue;
+                    _hugeSizes[first + i] = (long)node.Size;
+                }
+                else
+                {
+                    sizes[i] = (uint)node.Size;
+                }
+                types[i] = TypeIndexOf(node.TypeId);
+                edgeCounts[i] = (int)node.EdgeCount;
+                expected += (int)node.EdgeCount;
+            }
+            _addresses.Commit(n);
+            _sizes.Commit(n);
+            _typeIndex.Commit(n);
+            _edgeCounts.Commit(n);
+            ExpectedEdgeCount += expected;
+            nodes = nodes[n..];
+        }
+    }
+
+    /// <summary><see cref="AddEdge"/> for a run of edges as the runtime streams them.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal void AddEdges(ReadOnlySpan<WalkEdge> edges)
+    {
+        while (edges.Length > 0)
+        {
+            var targets = _edgeTargets.AppendSpan(edges.Length);
+            for (int i = 0; i < targets.Length; i++)
+                targets[i] = edges[i].Target;
+            _edgeTargets.Commit(targets.Length);
+            edges = edges[targets.Length..];
+        }
+    }
 
     /// <summary>A dependent handle (ConditionalWeakTable entry): the value lives as long as the key.</summary>
     public void AddDependentEdge(ulong keyAddress, ulong valueAddress) => _dependentEdges.Add((keyAddress, valueAddress));
@@ -278,6 +341,15 @@ public sealed class HeapGraphBuilder : IDisposable
 
     private int TypeIndexOf(ulong runtimeTypeId)
     {
+        if (_lastTypeIndex >= 0 && runtimeTypeId == _lastRuntimeTypeId)
+            return _lastTypeIndex;
+        _lastTypeIndex = TypeIndexOfNew(runtimeTypeId);
+        _lastRuntimeTypeId = runtimeTypeId;
+        return _lastTypeIndex;
+    }
+
+    private int TypeIndexOfNew(ulong runtimeTypeId)
+    {
         if (!_typeByRuntimeId.TryGetValue(runtimeTypeId, out int index))
         {
             index = _typeNames.Count;
@@ -299,4 +371,22 @@ public sealed class HeapGraphBuilder : IDisposable
     }
 
     private readonly record struct PendingRoot(ulong Address, RootKind Kind, int NameIndex, ulong Slot, string? FieldName);
+}
+
+/// <summary>One GCBulkNode value as the runtime lays it out (64-bit): address, size, type id, reference count.</summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+internal readonly struct WalkNode
+{
+    public readonly ulong Address;
+    public readonly ulong Size;
+    public readonly ulong TypeId;
+    public readonly ulong EdgeCount;
+}
+
+/// <summary>One GCBulkEdge value as the runtime lays it out (64-bit): the target's address, the referencing field's id.</summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Pack = 1)]
+internal readonly struct WalkEdge
+{
+    public readonly ulong Target;
+    public readonly uint FieldId;
 }
