@@ -263,7 +263,7 @@ public static class HeapSnapshotCollector
     /// Stops the session; a target that does not acknowledge in time (stopped, hung) has its session
     /// stream closed instead, which ends the recording: nothing waits on the target without a deadline.
     /// </summary>
-    private static async Task StopAsync(EventPipeSession session)
+    internal static async Task StopAsync(EventPipeSession session)
     {
         try
         {

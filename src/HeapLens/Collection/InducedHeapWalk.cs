@@ -112,7 +112,7 @@ public sealed class InducedHeapWalk : IAsyncDisposable
         while (!watcher.Complete && !recording.Completion.IsCompleted && !recording.Failed.IsCompleted && clock.Elapsed < timeout)
             await Task.Delay(50).ConfigureAwait(false);
         bool endedEarly = recording.Completion.IsCompleted && !watcher.Complete;
-        await StopAsync(session).ConfigureAwait(false);
+        await HeapSnapshotCollector.StopAsync(session).ConfigureAwait(false);
         await recording.Completion.ConfigureAwait(false);
         if (!watcher.Complete)
             parsing?.StopProcessing();
@@ -172,26 +172,6 @@ public sealed class InducedHeapWalk : IAsyncDisposable
     {
         if (_recording is not null)
             await _recording.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(10);
-
-    private static async Task StopAsync(EventPipeSession session)
-    {
-        try
-        {
-            using var deadline = new CancellationTokenSource(StopDeadline);
-            await session.StopAsync(deadline.Token).WaitAsync(StopDeadline).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
-        {
-            session.Dispose();
-        }
-        catch (Exception e) when (e is ServerNotAvailableException or ServerErrorException or IOException or InvalidOperationException
-                                      or ObjectDisposedException or EndOfStreamException)
-        {
-            // The target is gone or the session already ended; the stream's end tells the rest.
-        }
     }
 
     /// <summary>
