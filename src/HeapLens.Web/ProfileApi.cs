@@ -7,11 +7,17 @@ using Microsoft.AspNetCore.Http;
 
 namespace HeapLens.Web;
 
-/// <summary>A profile's reports over HTTP: the flame graph, `top` and `list` of one function.</summary>
+/// <summary>
+/// A profile's reports over HTTP: the flame graph, `top` and `list` of one function. For a diff of two
+/// profiles, <paramref name="profile"/> is their difference (what peek and list show, as `list --base`)
+/// and the flame graph and `top` are those of the pair (`top --base`).
+/// </summary>
 internal static class ProfileApi
 {
-    public static void Map(WebApplication app, string file, Profile profile)
+    public static void Map(WebApplication app, string file, Profile profile, ProfilePair? pair = null)
     {
+        FlameGraphReport Flame(string? sample, double minShare) =>
+            pair is null ? FlameGraphReport.Create(file, profile, sample, minShare) : FlameGraphReport.Create(pair, sample, minShare);
         // Each sample type's graph at the default pruning is computed once: switching back is a lookup.
         var graphs = new ConcurrentDictionary<string, Lazy<string>>(StringComparer.Ordinal);
         app.MapGet("/api/profile/flame", (HttpRequest r) =>
@@ -20,15 +26,19 @@ internal static class ProfileApi
             double minShare = QueryValues.Double(r, "minShare", FlameGraphReport.DefaultMinShare, 0, 0.5);
             // Only the profile's own sample types are kept (a request cannot grow the cache); others get their 400.
             if (minShare != FlameGraphReport.DefaultMinShare || (sample is not null && profile.SampleTypeIndex(sample) < 0))
-                return Json.Of(FlameGraphReport.Create(file, profile, sample, minShare));
-            var graph = graphs.GetOrAdd(sample ?? "", _ => new Lazy<string>(() =>
-                ReportJson.Serialize(FlameGraphReport.Create(file, profile, sample, minShare))));
+                return Json.Of(Flame(sample, minShare));
+            var graph = graphs.GetOrAdd(sample ?? "", _ => new Lazy<string>(() => ReportJson.Serialize(Flame(sample, minShare))));
             return Results.Text(graph.Value, "application/json; charset=utf-8");
         });
 
         // `top FILE [--sample S] [--cum] -n N`.
-        app.MapGet("/api/profile/top", (HttpRequest r) => Json.Of(ProfileTopReport.Create(file, profile,
-            QueryValues.Text(r, "sample"), QueryValues.Bool(r, "cum"), QueryValues.Int(r, "n", 20, 1, int.MaxValue))));
+        app.MapGet("/api/profile/top", (HttpRequest r) =>
+        {
+            string? sample = QueryValues.Text(r, "sample");
+            bool cum = QueryValues.Bool(r, "cum");
+            int n = QueryValues.Int(r, "n", 20, 1, int.MaxValue);
+            return Json.Of(pair is null ? ProfileTopReport.Create(file, profile, sample, cum, n) : ProfileTopReport.Create(pair, sample, cum, n));
+        });
 
         // Callers and callees of one function (pprof's peek, the flame graph's sandwich).
         app.MapGet("/api/profile/peek", (HttpRequest r) => Json.Of(ProfilePeekReport.Create(file, profile,

@@ -119,6 +119,9 @@ public sealed class WebServer : IAsyncDisposable
             case WebContentKind.Profile:
                 ProfileApi.Map(app, content.Files[0], content.Profile!);
                 break;
+            case WebContentKind.ProfileDiff:
+                ProfileApi.Map(app, content.Files[1], content.Profile!, content.Profiles);
+                break;
             case WebContentKind.Timeline:
                 TimelineApi.Map(app, content.Trend!);
                 break;

@@ -22,7 +22,7 @@ internal static class WebCommand
         var file = new Argument<string>("file") { Description = "A heap snapshot (.heapsnap), an allocation profile (.pb.gz) or a monitor's GC timeline (.jsonl)." };
         var newer = new Argument<string?>("file2")
         {
-            Description = "A later snapshot of the same process: the page shows what grew from FILE to FILE2.",
+            Description = "A later snapshot, or a second profile, of the same process: the page shows what grew from FILE to FILE2 (for profiles, a differential flame graph).",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var port = new Option<int>("--port") { Description = "The port to listen on (default: a free one)." };
@@ -60,7 +60,7 @@ internal static class WebCommand
         var server = WebServer.StartAsync(content, options).GetAwaiter().GetResult();
         try
         {
-            string shown = content.Kind == WebContentKind.Diff ? $"{content.Files[0]} -> {content.Files[1]}" : path;
+            string shown = content.Kind is WebContentKind.Diff or WebContentKind.ProfileDiff ? $"{content.Files[0]} -> {content.Files[1]}" : path;
             Console.Out.WriteLine($"Serving {SafeText.Of(shown)} at {server.Url}");
             Console.Out.Flush();
             if (open)
@@ -75,9 +75,12 @@ internal static class WebCommand
         }
     }
 
-    /// <summary>Decides by content, as `top` does: snapshots (one, or two for a diff) or a profile.</summary>
+    /// <summary>Decides by content, as `top` does: snapshots or profiles (one, or two for a diff).</summary>
     private static WebContent Load(string path, string? newerPath)
     {
+        if (newerPath is not null && !HeapSnapFile.LooksLikeSnapshot(path) && PprofFile.LooksLikeProfile(path))
+            // Checked as `diff` checks them: the same sample types, a snapshot among them named.
+            return WebContent.OfProfileDiff(ProfileLoader.LoadPair(path, newerPath, normalize: false));
         if (newerPath is not null)
         {
             foreach (string p in new[] { path, newerPath })

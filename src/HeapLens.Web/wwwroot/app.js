@@ -266,15 +266,19 @@ function sampleSelect(types, current, onchange) {
 // A profile's flame graph, or a snapshot's retention (root -> dominator path -> type) drawn the same way.
 async function showFlame(params) {
   sampleType = params.sample || sampleType;
-  const ofProfile = session.kind === 'profile';
+  const ofProfile = session.kind === 'profile' || session.kind === 'profile-diff';
   const report = await api(ofProfile ? '/api/profile/flame' : '/api/snapshot/flame', { sample: sampleType });
   sampleType = report.sampleType;
   const n = report.nodes.length;
+  // A profile diff: boxes as wide as both profiles' values (see FlameGraphReport.BaseTotal), coloured by the change.
+  const isDiff = report.baseTotal != null;
+  const widthOf = f => f.value + (f.baseValue || 0);
+  const total = report.total + (report.baseTotal || 0);
   // Lay the boxes out: a box starts where its previous sibling ended (children follow their parent in preorder).
   const x = new Float64Array(n), next = new Float64Array(n);
   let nextRoot = 0, maxDepth = 0;
   report.nodes.forEach((f, i) => {
-    if (f.parent < 0) { x[i] = nextRoot; nextRoot += f.value; } else { x[i] = next[f.parent]; next[f.parent] += f.value; }
+    if (f.parent < 0) { x[i] = nextRoot; nextRoot += widthOf(f); } else { x[i] = next[f.parent]; next[f.parent] += widthOf(f); }
     next[i] = x[i];
     maxDepth = Math.max(maxDepth, f.depth);
   });
@@ -288,19 +292,21 @@ async function showFlame(params) {
 
   function draw() {
     const width = box.clientWidth || 1000;
-    const lo = focus >= 0 ? x[focus] : 0, span = focus >= 0 ? report.nodes[focus].value : report.total;
+    const lo = focus >= 0 ? x[focus] : 0, span = focus >= 0 ? widthOf(report.nodes[focus]) : total;
     const scale = width / Math.max(1, span);
     const frames = [];
     let hit = 0;
     report.nodes.forEach((f, i) => {
-      const left = (x[i] - lo) * scale, w = f.value * scale;
+      const left = (x[i] - lo) * scale, w = widthOf(f) * scale;
       if (left + w <= 0 || left >= width || w < 1) return;
       const isMatch = pattern && pattern.test(f.name);
       if (isMatch) hit += f.value;
       const hue = (hash(f.name) % 50) + 10;
+      const fill = isDiff ? diffFill(f) : `hsl(${hue},85%,${62 + (hash(f.name) % 10)}%)`;
       frames.push(el('div', {
         class: 'frame' + (pattern ? (isMatch ? ' hit' : ' dim') : ''), 'data-index': i, title: '',
-        style: `left:${Math.max(0, left)}px;width:${Math.min(width, left + w) - Math.max(0, left)}px;top:${f.depth * ROW}px;background:hsl(${hue},85%,${62 + (hash(f.name) % 10)}%)`,
+        'data-change': isDiff ? String(f.change) : null,
+        style: `left:${Math.max(0, left)}px;width:${Math.min(width, left + w) - Math.max(0, left)}px;top:${f.depth * ROW}px;background:${fill}`,
       }, f.name));
     });
     box.replaceChildren(...frames);
@@ -313,7 +319,8 @@ async function showFlame(params) {
     focus = Number(t.dataset.index);
     draw();
     const name = report.nodes[focus].name;
-    if (ofProfile) showSource(source, name);
+    if (isDiff) showChange(source, report, report.nodes[focus]);
+    else if (ofProfile) showSource(source, name);
     else source.replaceChildren(el('p', {}, 'Zoomed to ', el('span', { class: 'type' }, name), ' ', report.nodes[focus].depth > 0 ? pathsLink({ type: name }) : null));
   });
   const tip = document.getElementById('tooltip');
@@ -321,7 +328,8 @@ async function showFlame(params) {
     const t = e.target.closest('.frame');
     if (!t) { tip.hidden = true; return; }
     const f = report.nodes[Number(t.dataset.index)];
-    tip.textContent = `${f.name}: ${value(f.value, report.unit)} (${pct(f.value, report.total)}), self ${value(f.self, report.unit)}`;
+    tip.textContent = isDiff ? `${f.name}: ${changeText(f, report.unit)}`
+      : `${f.name}: ${value(f.value, report.unit)} (${pct(f.value, report.total)}), self ${value(f.self, report.unit)}`;
     tip.style.left = (e.clientX + 12) + 'px'; tip.style.top = (e.clientY + 12) + 'px'; tip.hidden = false;
   });
   box.addEventListener('mouseleave', () => { tip.hidden = true; });
@@ -331,10 +339,33 @@ async function showFlame(params) {
   });
   render(el('div', { class: 'toolbar' }, sampleSelect(report.sampleTypes, report.sampleType, t => { sampleType = t; go(ofProfile ? 'flame' : 'retention', { sample: t }); }),
     search, el('button', { onclick: () => { focus = -1; draw(); } }, 'Reset zoom'), matched,
-    el('span', { class: 'muted' }, `total ${value(report.total, report.unit)}` + (report.prunedNodes ? `; ${count(report.prunedNodes)} boxes under ${(report.minShare * 100).toFixed(2)}% left out` : ''))),
+    el('span', { class: 'muted' }, (isDiff ? `total ${value(report.baseTotal, report.unit)} → ${value(report.total, report.unit)} (${signed(report.total - report.baseTotal, v => value(v, report.unit))}); red grew, blue shrank`
+      : `total ${value(report.total, report.unit)}`) + (report.prunedNodes ? `; ${count(report.prunedNodes)} boxes under ${(report.minShare * 100).toFixed(2)}% left out` : ''))),
   box, source);
   draw();
   window.onresize = draw;
+}
+
+// Red for growth, blue for shrinkage, deeper the larger the change relative to the frame (new and vanished: deepest).
+function diffFill(f) {
+  const relative = f.change / Math.max(1, f.value, f.baseValue);
+  if (f.change === 0) return 'hsl(210,10%,88%)';
+  const lightness = 90 - 40 * Math.min(1, Math.abs(relative));
+  return f.change > 0 ? `hsl(0,85%,${lightness}%)` : `hsl(215,85%,${lightness}%)`;
+}
+
+function changeText(f, unit) {
+  const relative = f.baseValue ? ` (${signed(100 * f.change / f.baseValue, v => v.toFixed(1))}%)` : f.value ? ' (new)' : '';
+  return `${value(f.baseValue, unit)} → ${value(f.value, unit)}, change ${signed(f.change, v => value(v, unit))}${relative}`;
+}
+
+// A clicked frame of a profile diff: its change, then who calls it and its lines in the difference.
+function showChange(container, report, f) {
+  const line = el('p', { id: 'flame-change' }, el('span', { class: 'type' }, f.name), ': ',
+    el('span', { class: f.change > 0 ? 'grow' : f.change < 0 ? 'shrink' : '' }, changeText(f, report.unit)), ` of ${report.sampleType}`);
+  const rest = el('div');
+  container.replaceChildren(line, rest);
+  showSource(rest, f.name);
 }
 
 function hash(s) { let h = 0; for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) >>> 0; return h; }
@@ -385,12 +416,15 @@ async function showProfileTop(params) {
   const report = await api('/api/profile/top', { sample: sampleType, cum: cum ? 1 : 0, n: 200 });
   sampleType = report.sampleType;
   const source = el('div', { id: 'top-source' });
+  const diff = report.base != null;
+  const amount = n => diff ? deltaCell(n, v => value(v, report.unit)) : el('td', { class: 'num' }, value(n, report.unit));
   render(el('div', { class: 'toolbar' }, sampleSelect([...new Set([report.sampleType, ...(await sampleTypes())])], report.sampleType, t => { sampleType = t; go('top', { cum: cum ? 1 : 0, sample: t }); }),
     el('button', { onclick: () => go('top', { cum: cum ? 0 : 1 }) }, cum ? 'Sort by flat' : 'Sort by cum'),
-    el('span', { class: 'muted' }, `${count(report.functions.length)} of ${count(report.functionCount)} functions, total ${value(report.total, report.unit)}`)),
+    el('span', { class: 'muted' }, `${count(report.functions.length)} of ${count(report.functionCount)} functions, ` +
+      (diff ? `change from ${report.base.file}: shares of the total absolute change ${value(report.total, report.unit)}` : `total ${value(report.total, report.unit)}`))),
   table([{ title: 'flat', num: true }, { title: 'flat%', num: true }, { title: 'sum%', num: true }, { title: 'cum', num: true }, { title: 'cum%', num: true }, 'function'],
-    report.functions.map(f => el('tr', {}, el('td', { class: 'num' }, value(f.flat, report.unit)), el('td', { class: 'num' }, f.flatPercent.toFixed(2) + '%'),
-      el('td', { class: 'num' }, f.sumPercent.toFixed(2) + '%'), el('td', { class: 'num' }, value(f.cum, report.unit)),
+    report.functions.map(f => el('tr', {}, amount(f.flat), el('td', { class: 'num' }, f.flatPercent.toFixed(2) + '%'),
+      el('td', { class: 'num' }, f.sumPercent.toFixed(2) + '%'), amount(f.cum),
       el('td', { class: 'num' }, f.cumPercent.toFixed(2) + '%'),
       el('td', { class: 'type' }, el('button', { class: 'link', onclick: () => showSource(source, f.name) }, f.name))))), source);
 }

@@ -74,6 +74,34 @@ public sealed class FlameGraphReportTests
     }
 
     [Fact]
+    public void A_diff_box_is_as_wide_as_both_values_and_nests_its_callees()
+    {
+        var pair = ProfilePair.Create("a.pb.gz", CraftedFlameDiff.Base(), "b.pb.gz", CraftedFlameDiff.New(), normalize: false);
+        var report = FlameGraphReport.Create(pair, "alloc_space", minShare: 0);
+        Assert.Equal(("b.pb.gz", "a.pb.gz", 53_000L, 46_000L), (report.File, report.BaseFile, report.Total, report.BaseTotal));
+        // Grow and Shrink swapped sizes: with the larger of the two values as the width, Main's callees
+        // (40,000 + 30,000 + ...) would overflow Main (53,000). Base + new adds up.
+        for (int i = 0; i < report.Nodes.Count; i++)
+        {
+            var node = report.Nodes[i];
+            Assert.Equal(node.Value - node.BaseValue, node.Change);
+            var children = report.Nodes.Where(n => n.Parent == i).ToList();
+            Assert.True(children.Sum(n => n.Value) <= node.Value && children.Sum(n => n.BaseValue) <= node.BaseValue, node.Name);
+        }
+        var gone = Assert.Single(report.Nodes, n => n.Name == "App.Gone");
+        Assert.Equal((0L, 5_000L, -5_000L), (gone.Value, gone.BaseValue!.Value, gone.Change!.Value));
+    }
+
+    [Fact]
+    public void A_single_profile_graph_has_no_diff_fields()
+    {
+        var report = FlameGraphReport.Create("p.pb.gz", Build(), "alloc_space", minShare: 0);
+        Assert.Null(report.BaseTotal);
+        Assert.All(report.Nodes, n => Assert.True(n.BaseValue is null && n.Change is null));
+        Assert.DoesNotContain("baseValue", ReportJson.Serialize(report));
+    }
+
+    [Fact]
     public void An_unknown_sample_type_is_refused()
     {
         Assert.Throws<HeapLensException>(() => FlameGraphReport.Create("p.pb.gz", Build(), "inuse_space"));
