@@ -11,6 +11,10 @@ public sealed class AllocationEstimatorTests
         Assert.Equal(102400, AllocationEstimator.ObjectsPerSample(1), precision: 6);
 
     [Fact]
+    public void A_sample_without_a_size_stands_for_one_object_and_no_bytes() =>
+        Assert.Equal((1.0, 0.0), (AllocationEstimator.ObjectsPerSample(0), AllocationEstimator.BytesPerSample(0)));
+
+    [Fact]
     public void A_huge_object_stands_for_itself()
     {
         Assert.Equal(1, AllocationEstimator.ObjectsPerSample(100 << 20), precision: 9);
