@@ -135,6 +135,23 @@ public class TrendAnalyzerBoundaryTests
     }
 
     [Fact]
+    public void A_rise_exactly_as_sure_as_required_but_too_small_says_it_is_too_small_not_unsure()
+    {
+        var history = Series(20, Rising);
+        double sure = TrendAnalyzer.Analyze(history, Edges).Confidence;
+        var trend = TrendAnalyzer.Analyze(history, Edges with { LeakConfidence = sure, MinimumGrowthBytes = 20 * Mb + 1 });
+        Assert.StartsWith("the floor rose only 20.0 MB", trend.Reason);
+    }
+
+    [Fact]
+    public void The_default_material_growth_is_one_megabyte_and_an_unknown_trend_without_points_has_no_floor()
+    {
+        Assert.Equal(Mb, new TrendOptions().MinimumGrowthBytes);
+        Assert.Equal(0, TrendResult.Unknown("no GC yet", points: []).FloorBytes);
+        Assert.Equal(7, TrendResult.Unknown("warming up", points: [new FloorPoint(1, 5), new FloorPoint(2, 7)]).FloorBytes);
+    }
+
+    [Fact]
     public void A_rise_of_exactly_the_material_growth_is_a_leak_and_one_byte_less_is_not()
     {
         var history = Series(20, Rising);

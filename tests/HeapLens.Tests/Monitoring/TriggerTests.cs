@@ -53,4 +53,13 @@ public class TriggerTests
         Assert.False(budget.TryTake(TriggerKind.Threshold, 1000));
         Assert.Equal(3, budget.Used);
     }
+
+    [Fact]
+    public void Growth_needs_a_baseline_above_zero_and_the_leak_message_says_how_sure_in_percent()
+    {
+        var growth = new TriggerOptions(GrowthPercent: 50, LeakTrend: false);
+        Assert.Empty(TriggerEvaluator.Evaluate(growth, heapAfterLastGc: 100, baselineFloor: 0, Trend(TrendPattern.Flat, 150)));
+        var leak = Assert.Single(TriggerEvaluator.Evaluate(new TriggerOptions(LeakTrend: true), 100, 100, Trend(TrendPattern.RisingFloor, 150)));
+        Assert.Equal("rising floor: 114.44 MB/min, 99% sure", leak.Detail);
+    }
 }
