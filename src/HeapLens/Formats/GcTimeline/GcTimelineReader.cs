@@ -48,7 +48,9 @@ public sealed class GcTimelineReader : IDisposable
         {
             throw new HeapLensException($"{path}: no such file");
         }
-        var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true));
+        // Invalid UTF-8 reads as U+FFFD and is refused on its line: a throwing decoder fails when the
+        // reader fills its buffer, lines ahead, and would name the wrong line.
+        var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: false));
         try
         {
             return new GcTimelineReader(reader, path);
@@ -73,16 +75,9 @@ public sealed class GcTimelineReader : IDisposable
 
     private string? ReadLine()
     {
-        try
-        {
-            string? line = ReadBoundedLine();
-            _lineNumber++;
-            return line;
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new HeapLensException($"{_name}: line {_lineNumber + 1} is not text; this is not a HeapLens GC timeline");
-        }
+        string? line = ReadBoundedLine();
+        _lineNumber++;
+        return line;
     }
 
     /// <summary>Like StreamReader.ReadLine (\n, \r or \r\n end a line), refusing lines over <see cref="MaxLineLength"/>.</summary>
@@ -100,6 +95,9 @@ public sealed class GcTimelineReader : IDisposable
                     _reader.Read();
                 return _line.ToString();
             }
+            // Our writer escapes every non-ASCII character, so a raw U+FFFD is a byte that was not UTF-8.
+            if (c == '\uFFFD')
+                throw new HeapLensException($"{_name}: line {_lineNumber + 1} is not text; this is not a HeapLens GC timeline");
             if (_line.Length == MaxLineLength)
                 throw new HeapLensException(
                     $"{_name}: line {_lineNumber + 1} is longer than {MaxLineLength / 1024} KB; this is not a HeapLens GC timeline");
