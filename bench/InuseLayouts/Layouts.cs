@@ -4,8 +4,9 @@ using Microsoft.Diagnostics.NETCore.Client;
 namespace HeapLens.Bench.InuseLayouts;
 
 /// <summary>
-/// The session layouts compared. "alloc" and "inuse" are what `heaplens allocs --no-inuse` and `heaplens allocs`
-/// open (AllocationRecorder.Providers); the others move or drop parts of inuse to see what its cost is made of.
+/// The session layouts compared. "alloc" is what `heaplens allocs --no-inuse` opens, "inuse" what `heaplens allocs`
+/// opened before the event filter, "inusefiltered" what it opens now (AllocationRecorder.Providers: keep its
+/// event list in step with GcEventsSurvivorTrackingSkips); the others move or drop parts of inuse.
 /// </summary>
 internal static class Layouts
 {
