@@ -28,3 +28,22 @@ internal static class AllocationKeywords
     /// </summary>
     public const long Symbols = Loader | Jit | JittedMethodILToNativeMap;
 }
+
+/// <summary>
+/// Survivor tracking needs the GC keyword only for GCStart (1) and GCEnd (2), which frame each GC's movement;
+/// the keyword brings ~20 more events per GC that nothing here reads. A provider's event filter (.NET 10:
+/// CollectTracing5) keeps the runtime from writing them: on an allocation-heavy target with ~1,400 GCs that is
+/// ~26,000 fewer events and ~25-35 ms less target CPU (of inuse's ~80-120 ms); on a realistic target the
+/// movement events themselves dominate and the saving is not measurable (bench/results/inuse-cost.md).
+/// </summary>
+internal static class GcEventsSurvivorTrackingSkips
+{
+    public static readonly uint[] Ids =
+    [
+        3, 7, 8, 9,          // GCRestartEEEnd, GCRestartEEBegin, GCSuspendEEEnd, GCSuspendEEBegin
+        4, 204, 205,         // GCHeapStats, GCPerHeapHistory, GCGlobalHeapHistory
+        13, 14, 29,          // GCFinalizersEnd, GCFinalizersBegin, FinalizeObject
+        33, 35, 39,          // PinObjectAtGCTime, GCTriggered, GCCommittedUsage
+        202, 203, 209,       // GCMarkWithType, GCJoin, GCFitBucketInfo
+    ];
+}

@@ -139,8 +139,13 @@ public static class AllocationRecorder
             keywords |= AllocationKeywords.AllocationSampling;
         if (runtimeMajorVersion is null or < 10)
             keywords |= AllocationKeywords.Gc;
+        // The GC events that survivor tracking does not read are filtered out in the runtime, where the filter
+        // is known (.NET 10); with the version unknown the GC keyword may also carry AllocationTick: no filter.
+        var filter = trackSurvivors && runtimeMajorVersion >= 10
+            ? new EventPipeProviderEventFilter(enable: false, GcEventsSurvivorTrackingSkips.Ids)
+            : null;
         // Verbose: AllocationTick and the method load events that carry names are verbose-level.
-        return [new EventPipeProvider(RuntimeProvider, EventLevel.Verbose, keywords)];
+        return [new EventPipeProvider(RuntimeProvider, EventLevel.Verbose, keywords, arguments: null, filter)];
     }
 
     /// <summary>
