@@ -9,7 +9,7 @@ public enum CaptureStage
     /// <summary>The session's stream has ended (the session stopped) and the reader has read all of it.</summary>
     StreamRead,
     BuildingGraph,
-    /// <summary>Static fields and nested types are named (ClrMD); the graph's arrays are next.</summary>
+    /// <summary>The graph's references are resolved and static fields and nested types named (ClrMD, meanwhile).</summary>
     NamesResolved,
     /// <summary>The snapshot is built: only writing it is left.</summary>
     Built,

@@ -138,7 +138,20 @@ public static class HeapSnapshotCollector
                 }
 
                 progress?.Report(new CaptureProgress(CaptureStage.BuildingGraph, recording.BytesWritten, builder.NodeCount));
-                var inspection = TargetInspection.Read(target.Id, builder.StaticSlots, builder.RuntimeTypes);
+                // The target is read (ClrMD) for names while the graph's references are resolved: one waits on the
+                // target's memory, the other on ours, and a capture has two cores to give them.
+                var slots = builder.StaticSlots;
+                var types = builder.RuntimeTypes;
+                var reading = Task.Run(() => TargetInspection.Read(target.Id, slots, types), CancellationToken.None);
+                try
+                {
+                    builder.BuildGraph();
+                }
+                finally
+                {
+                    await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+                var inspection = await reading.ConfigureAwait(false);
                 builder.NameStaticSlots(inspection.StaticFields);
                 foreach (var (runtimeTypeId, fullName) in inspection.TypeNames)
                     builder.SetTypeName(runtimeTypeId, fullName);
