@@ -40,6 +40,11 @@ internal static class SnapshotCommand
             Description = "Debug: the reader of the stream (Fast, or TraceEvent as the reference).",
             Hidden = true,
         };
+        var timings = new Option<bool>("--timings")
+        {
+            Description = "Debug: print on stderr when each stage of the capture begins, with wall and CPU time.",
+            Hidden = true,
+        };
         var command = new Command("snapshot", "Take a live heap snapshot of a .NET process (after a forced full GC: live objects only).");
         process.AddTo(command);
         command.Options.Add(output);
@@ -47,6 +52,7 @@ internal static class SnapshotCommand
         command.Options.Add(thenDiff);
         command.Options.Add(keepStream);
         command.Options.Add(reader);
+        command.Options.Add(timings);
         // A synchronous action with its own signal handling: SIGINT, SIGTERM and SIGHUP all stop the
         // session and end the command the same clean way, whenever they arrive.
         command.SetAction(result =>
@@ -64,7 +70,8 @@ internal static class SnapshotCommand
                 var before = basePath is null ? null : SnapshotLoader.LoadAnalyzed(basePath);
                 var clock = Stopwatch.StartNew();
                 var snapshot = CaptureToFileAsync(target, path, TimeSpan.FromSeconds(seconds), signals.Token,
-                    result.GetValue(keepStream), result.GetValue(reader)).GetAwaiter().GetResult();
+                    result.GetValue(keepStream), result.GetValue(reader), result.GetValue(timings) ? new StageTimings(Console.Error) : null)
+                    .GetAwaiter().GetResult();
                 Console.Out.WriteLine(Summary(path, snapshot, clock.Elapsed));
                 if (before is not null)
                 {
@@ -83,15 +90,18 @@ internal static class SnapshotCommand
 
     /// <summary>Captures and writes a snapshot; shared with `heaplens demo`.</summary>
     public static async Task<HeapSnapshot> CaptureToFileAsync(DotNetProcess target, string path, TimeSpan timeout, CancellationToken token,
-        string? keepStream = null, HeapWalkReader reader = HeapWalkReader.Fast)
+        string? keepStream = null, HeapWalkReader reader = HeapWalkReader.Fast, StageTimings? timings = null)
     {
         string directory = OutputDirectory.EnsureWritable(path);
         if (keepStream is not null)
             OutputDirectory.EnsureWritable(keepStream);
         var options = new HeapCaptureOptions { Timeout = timeout, TempDirectory = directory, KeepStreamPath = keepStream, Reader = reader };
-        var snapshot = await CaptureStatus.RunAsync(progress => HeapSnapshotCollector.CaptureAsync(target, options, progress, token));
+        var snapshot = timings is null
+            ? await CaptureStatus.RunAsync(progress => HeapSnapshotCollector.CaptureAsync(target, options, progress, token))
+            : await HeapSnapshotCollector.CaptureAsync(target, options, timings, token);
         token.ThrowIfCancellationRequested(); // a signal during the capture's last step still writes nothing
         HeapSnapFile.Write(snapshot, path);
+        timings?.Step("Written");
         return snapshot;
     }
 

@@ -26,7 +26,10 @@ internal static class CaptureStatus
         CaptureStage.WaitingForGc => "Waiting for the induced GC...",
         CaptureStage.Streaming => $"GC running, streaming the heap: {Sizes.Format(p.StreamBytes)} received, {Sizes.Count(p.Objects)} objects parsed",
         CaptureStage.Finishing => $"Heap walk done ({Sizes.Format(p.StreamBytes)}), finishing...",
-        CaptureStage.BuildingGraph => $"Building the graph of {Sizes.Count(p.Objects)} objects...",
+        CaptureStage.StreamRead => $"Stream read ({Sizes.Format(p.StreamBytes)}, {Sizes.Count(p.Objects)} objects), checking the walk...",
+        CaptureStage.BuildingGraph => $"Building the graph of {Sizes.Count(p.Objects)} objects, naming static fields and nested types...",
+        CaptureStage.NamesResolved => "Finishing the snapshot...",
+        CaptureStage.Built => "Writing the snapshot...",
         CaptureStage.Retrying => $"Incomplete walk ({p.Note}); retrying with a larger buffer...",
         _ => p.Stage.ToString(),
     };

@@ -6,7 +6,13 @@ public enum CaptureStage
     WaitingForGc,
     Streaming,
     Finishing,
+    /// <summary>The session's stream has ended (the session stopped) and the reader has read all of it.</summary>
+    StreamRead,
     BuildingGraph,
+    /// <summary>The graph's references are resolved and static fields and nested types named (ClrMD, meanwhile).</summary>
+    NamesResolved,
+    /// <summary>The snapshot is built: only writing it is left.</summary>
+    Built,
     Retrying,
 }
 

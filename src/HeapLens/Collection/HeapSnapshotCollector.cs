@@ -87,10 +87,7 @@ public static class HeapSnapshotCollector
                 {
                     // A stream cut off by a dying target ends mid-block: the walk read so far is
                     // reported as incomplete below, not refused here.
-                    // A process that walks its own heap (HeapLens.AspNetCore) reads it with TraceEvent: the
-                    // fast reader hung there until the deadline in InProcessEndpointTests (cause not yet found).
-                    var reader = target.Id == Environment.ProcessId ? Nettrace.HeapWalkReader.TraceEvent : options.Reader;
-                    read = HeapWalkReading.Read(recording.OpenFollower, reader,
+                    read = HeapWalkReading.Read(recording.OpenFollower, options.Reader,
                         onParser: p =>
                         {
                             parser = p;
@@ -108,6 +105,7 @@ public static class HeapSnapshotCollector
                 await StopAsync(session).ConfigureAwait(false);
                 await recording.Completion.ConfigureAwait(false);
                 await parse.ConfigureAwait(false);
+                progress?.Report(new CaptureProgress(CaptureStage.StreamRead, recording.BytesWritten, read?.Parser.Builder.NodeCount ?? 0));
                 parser = read?.Parser;
                 int eventsLost = read?.EventsLost ?? 0;
                 bool parsedToEnd = read?.ReadToEnd ?? false;
@@ -140,10 +138,24 @@ public static class HeapSnapshotCollector
                 }
 
                 progress?.Report(new CaptureProgress(CaptureStage.BuildingGraph, recording.BytesWritten, builder.NodeCount));
-                var inspection = TargetInspection.Read(target.Id, builder.StaticSlots, builder.RuntimeTypes);
+                // The target is read (ClrMD) for names while the graph's references are resolved: one waits on the
+                // target's memory, the other on ours, and a capture has two cores to give them.
+                var slots = builder.StaticSlots;
+                var types = builder.RuntimeTypes;
+                var reading = Task.Run(() => TargetInspection.Read(target.Id, slots, types), CancellationToken.None);
+                try
+                {
+                    builder.BuildGraph();
+                }
+                finally
+                {
+                    await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+                var inspection = await reading.ConfigureAwait(false);
                 builder.NameStaticSlots(inspection.StaticFields);
                 foreach (var (runtimeTypeId, fullName) in inspection.TypeNames)
                     builder.SetTypeName(runtimeTypeId, fullName);
+                progress?.Report(new CaptureProgress(CaptureStage.NamesResolved, recording.BytesWritten, builder.NodeCount));
                 var metadata = new SnapshotMetadata
                 {
                     ProcessId = target.Id,
@@ -155,7 +167,9 @@ public static class HeapSnapshotCollector
                     GcNumber = parser.GcNumber,
                     StreamBytes = recording.BytesWritten,
                 };
-                return new Attempt(builder.Build(metadata), null);
+                var snapshot = builder.Build(metadata);
+                progress?.Report(new CaptureProgress(CaptureStage.Built, recording.BytesWritten, snapshot.NodeCount));
+                return new Attempt(snapshot, null);
             }
             finally
             {
@@ -249,15 +263,34 @@ public static class HeapSnapshotCollector
         CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        var quiet = Stopwatch.StartNew();
+        long lastBytes = -1;
+        long lastObjects = -1;
         // A reader that gave up (an unreadable stream) ends the wait too: nothing more will be parsed.
         while (!walkDone.IsSet && !parse.IsCompleted && !recording.Completion.IsCompleted && !recording.Failed.IsCompleted && clock.Elapsed < timeout)
         {
             cancellationToken.ThrowIfCancellationRequested();
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            long bytes = recording.BytesWritten;
+            long objects = parser()?.Builder.NodeCount ?? 0;
             var stage = parser()?.GcNumber >= 0 ? CaptureStage.Streaming : CaptureStage.WaitingForGc;
-            progress?.Report(new CaptureProgress(stage, recording.BytesWritten, parser()?.Builder.NodeCount ?? 0));
+            progress?.Report(new CaptureProgress(stage, bytes, objects));
+            if (bytes != lastBytes || objects != lastObjects)
+            {
+                (lastBytes, lastObjects) = (bytes, objects);
+                quiet.Restart();
+            }
+            // Walk events were read, then the stream went quiet, yet the GC's end has not been taken: the end came
+            // first in the stream (server GC: another thread fired it) and the reader holds it until it knows that
+            // no earlier walk event is still to come, which an idle target may never tell it. The walk itself is
+            // over (the runtime walks the heap before it answers the request for the session), so stopping the
+            // session is safe: the runtime writes out what it still holds, and the stream's end releases the rest.
+            if (objects > 0 && quiet.Elapsed >= QuietStreamAfterWalk)
+                return;
         }
     }
+
+    private static readonly TimeSpan QuietStreamAfterWalk = TimeSpan.FromMilliseconds(500);
 
     // Stopping a healthy session is quick (the runtime acknowledges, then flushes the stream).
     private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(10);

@@ -76,6 +76,24 @@ internal sealed class HeapWalkParser
         return false;
     }
 
+    /// <summary>
+    /// Walk events were taken before the start of their GC was read (<see cref="AcceptAhead"/>); the next GC
+    /// start taken ends this, and its reader checks that it began before them.
+    /// </summary>
+    public bool Provisional { get; private set; }
+
+    /// <summary>
+    /// <see cref="Accept"/> for a reader that takes events in stream order (<see cref="Nettrace.HeapWalkStreamReader"/>):
+    /// a walk while no GC is ours may be ours, its start still to come in the stream from another thread
+    /// (server GC), so it is taken provisionally.
+    /// </summary>
+    public bool AcceptAhead()
+    {
+        if (GcNumber < 0 && !WalkComplete)
+            Provisional = true;
+        return Provisional || Accept();
+    }
+
     /// <summary>Suspension to restart of the walking GC; NaN until the runtime has restarted.</summary>
     public double PauseMilliseconds { get; private set; } = double.NaN;
 
@@ -91,6 +109,7 @@ internal sealed class HeapWalkParser
         if (GcNumber >= 0 || depth != 2 || type == (int)GCType.BackgroundGC)
             return false;
         GcNumber = count;
+        Provisional = false;
         GcStartTime = timeStamp;
         _gcStartMs = timeMs;
         return true;

@@ -153,22 +153,39 @@ public sealed class HeapGraphBuilder : IDisposable
     public bool HasTypeName(ulong runtimeTypeId) =>
         _typeByRuntimeId.TryGetValue(runtimeTypeId, out int index) && _typeNames[index] is not null;
 
-    public HeapSnapshot Build(SnapshotMetadata metadata)
+    private BuiltGraph? _graph;
+
+    /// <summary>
+    /// The part of <see cref="Build"/> that needs no names (the address index and the references, most of its
+    /// work): a capture runs it while the target is read for the names of static fields and nested types.
+    /// Nodes, edges and dependent handles added afterwards are not in the snapshot.
+    /// </summary>
+    public void BuildGraph()
     {
-        string[] typeNames = TypeNames();
+        if (_graph is not null)
+            return;
         ulong[] addresses = _addresses.DrainToArray();
         uint[] sizes = _sizes.DrainToArray();
         int[] typeIndex = _typeIndex.DrainToArray();
-        typeNames = MergeTypesOfTheSameName(typeNames, typeIndex);
         var index = AddressIndex.For(addresses);
-
         var (edgeStart, edgeTargets, unresolved) = BuildEdges(addresses.Length, index);
-        var roots = BuildRoots(index);
+        _graph = new BuiltGraph(addresses, sizes, typeIndex, index, edgeStart, edgeTargets, unresolved);
+    }
+
+    public HeapSnapshot Build(SnapshotMetadata metadata)
+    {
+        BuildGraph();
+        var graph = _graph!;
+        string[] typeNames = MergeTypesOfTheSameName(TypeNames(), graph.TypeIndex);
+        var roots = BuildRoots(graph.Index);
 
         return new HeapSnapshot(
-            metadata with { UnresolvedReferences = unresolved },
-            typeNames, addresses, sizes, _hugeSizes, typeIndex, edgeStart, edgeTargets, roots);
+            metadata with { UnresolvedReferences = graph.Unresolved },
+            typeNames, graph.Addresses, graph.Sizes, _hugeSizes, graph.TypeIndex, graph.EdgeStart, graph.EdgeTargets, roots);
     }
+
+    private sealed record BuiltGraph(ulong[] Addresses, uint[] Sizes, int[] TypeIndex, AddressIndex Index, int[] EdgeStart, int[] EdgeTargets,
+        long Unresolved);
 
     /// <summary>
     /// Resolves target addresses to node indices (dropping references to objects the walk did not

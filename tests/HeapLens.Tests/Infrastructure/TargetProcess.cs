@@ -20,9 +20,15 @@ public sealed class TargetProcess : IDisposable
 
     public DotNetProcess Descriptor => ProcessLocator.Resolve(Id, null);
 
-    public static TargetProcess StartTestTarget() => Start("HeapLens.TestTarget.dll", "READY");
+    /// <param name="serverGc">Run it with server GC (one GC thread per core), as ASP.NET Core apps run.</param>
+    public static TargetProcess StartTestTarget(bool serverGc = false) =>
+        StartWith("HeapLens.TestTarget.dll", "READY", serverGc ? new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" } : null);
 
-    public static TargetProcess Start(string assembly, string readyPrefix, params string[] arguments)
+    public static TargetProcess Start(string assembly, string readyPrefix, params string[] arguments) =>
+        StartWith(assembly, readyPrefix, null, arguments);
+
+    private static TargetProcess StartWith(string assembly, string readyPrefix, IReadOnlyDictionary<string, string>? environment,
+        params string[] arguments)
     {
         var start = new ProcessStartInfo(DotNet.HostPath)
         {
@@ -34,6 +40,8 @@ public sealed class TargetProcess : IDisposable
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
         foreach (string argument in arguments)
             start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + assembly);
         var target = new TargetProcess(process);
         target.WaitForLine(readyPrefix, TimeSpan.FromSeconds(60));

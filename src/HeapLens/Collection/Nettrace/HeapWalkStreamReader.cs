@@ -10,9 +10,11 @@ namespace HeapLens.Collection.Nettrace;
 /// GCBulkNode, GCBulkEdge and the root events); every other event is skipped by its header alone. Values
 /// go from the stream's buffer to the builder with no object per event.
 /// Events are taken in stream order, which is time order for the events of one thread; TraceEvent sorts
-/// the events of all threads by time. The walk (start, nodes, edges, roots, end) comes from the one thread
-/// that runs the induced GC, so both orders give the same walk; a walk whose events come from two threads
-/// is handed to TraceEvent (<see cref="UnsupportedNettraceException"/>) rather than guessed at.
+/// the events of all threads by time. The walk's own events (nodes, edges, roots) come from one thread, and
+/// the GC's start, end, suspension and restart, which may come from another (server GC), are put back in
+/// time order around them (<see cref="HeldControlEvents"/>), so both readers take the same walk. A walk whose
+/// events come from two threads is handed to TraceEvent (<see cref="UnsupportedNettraceException"/>) rather
+/// than guessed at.
 /// </summary>
 internal sealed class HeapWalkStreamReader
 {
@@ -26,7 +28,11 @@ internal sealed class HeapWalkStreamReader
     private byte[] _versions = new byte[256];
     private TraceClock _clock;
     private long _lost;
+    // The thread of the first walk event taken; the GC's control events of other threads wait in _held.
     private long _walkThread = -1;
+    private readonly HeldControlEvents _held = new();
+    // When the first walk event taken ahead of its GC's start was written (HeapWalkParser.Provisional).
+    private long _provisionalSince;
     private volatile bool _stopped;
 
     public HeapWalkStreamReader(Stream stream, HeapWalkParser parser)
@@ -68,7 +74,15 @@ internal sealed class HeapWalkStreamReader
             }
             BytesRead = blocks.Position;
         }
+        // The stream has ended: nothing earlier can come any more.
+        while (!_stopped && _held.TryTakeBefore(long.MaxValue, out var held))
+            Apply(held);
+        if (!_stopped && _parser.Provisional)
+            throw WalkWithoutItsGc;
     }
+
+    // TraceEvent, reading in time order, counts such a walk as another session's and then reads the stream's own.
+    private static UnsupportedNettraceException WalkWithoutItsGc => new("a heap walk that did not begin inside a GC this stream started");
 
     /// <summary>
     /// Decodes the event headers of one block (their compression state starts afresh in every block) and
@@ -171,6 +185,18 @@ internal sealed class HeapWalkStreamReader
             }
             threadSequence = sequence;
 
+            // A sorted event is the oldest not yet written: every event before it has been read, so the GC events
+            // held before it are due. The walk thread's events come in time order, so one of them also releases
+            // what is before it, unless the walk's GC start is still to come (provisional): until then a GC end
+            // must not overtake it.
+            if (sorted || (captureThread == _walkThread && !_parser.Provisional))
+            {
+                if (_held.Any)
+                    ReleaseHeldBefore(timestamp);
+                if (sorted && _parser.Provisional && timestamp > _provisionalSince)
+                    throw WalkWithoutItsGc;
+            }
+
             if ((uint)metadataId < (uint)_kinds.Length && _kinds[metadataId] != RuntimeEvent.Other)
                 Dispatch(_kinds[metadataId], _versions[metadataId], payload, captureThread, timestamp, blocks);
         }
@@ -252,35 +278,78 @@ internal sealed class HeapWalkStreamReader
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Dispatch(RuntimeEvent kind, int version, ReadOnlySpan<byte> payload, long captureThread, long timestamp, NettraceBlocks blocks)
     {
+        ControlEvent control;
         switch (kind)
         {
             case RuntimeEvent.SuspendStart:
-                _parser.OnSuspendStart(RelativeMilliseconds(timestamp));
-                return;
             case RuntimeEvent.RestartEnd:
-                _parser.OnRestartEnd(RelativeMilliseconds(timestamp));
-                return;
+                control = new ControlEvent(kind, timestamp, 0, 0, 0);
+                break;
             case RuntimeEvent.GcStart:
-            {
                 Need(payload, version >= 1 ? 16 : 4, blocks);
-                int count = I32(payload, 0);
-                int depth = version >= 1 ? I32(payload, 4) : 0;
-                int type = version >= 1 ? I32(payload, 12) : 0;
-                if (_parser.OnGcStart(count, depth, type, RelativeMilliseconds(timestamp), LocalTime(timestamp)))
-                    _walkThread = captureThread;
-                return;
-            }
+                control = new ControlEvent(kind, timestamp, I32(payload, 0), version >= 1 ? I32(payload, 4) : 0, version >= 1 ? I32(payload, 12) : 0);
+                break;
             case RuntimeEvent.GcStop:
                 Need(payload, 4, blocks);
-                _parser.OnGcStop(I32(payload, 0), RelativeMilliseconds(timestamp));
-                return;
+                control = new ControlEvent(kind, timestamp, I32(payload, 0), 0, 0);
+                break;
             case RuntimeEvent.BulkType:
                 Types(payload, blocks);
                 return;
+            default:
+                Walk(kind, payload, captureThread, timestamp, blocks);
+                return;
         }
-        if (!_parser.Accept())
+        // On the walk's thread it is in time order with the walk already; from another thread (or before the
+        // walk's thread is known) it waits until the walk events before it have been read.
+        if (captureThread == _walkThread && !_parser.Provisional)
+            Apply(control);
+        else
+            _held.Hold(control);
+    }
+
+    private void ReleaseHeldBefore(long timestamp)
+    {
+        while (_held.TryTakeBefore(timestamp, out var held))
+            Apply(held);
+    }
+
+    private void Apply(ControlEvent e)
+    {
+        double time = RelativeMilliseconds(e.Timestamp);
+        switch (e.Kind)
+        {
+            case RuntimeEvent.SuspendStart:
+                _parser.OnSuspendStart(time);
+                break;
+            case RuntimeEvent.RestartEnd:
+                _parser.OnRestartEnd(time);
+                break;
+            case RuntimeEvent.GcStart:
+                bool ahead = _parser.Provisional;
+                if (_parser.OnGcStart(e.Count, e.Depth, e.Type, time, LocalTime(e.Timestamp)) && ahead && e.Timestamp > _provisionalSince)
+                    throw WalkWithoutItsGc;
+                break;
+            case RuntimeEvent.GcStop:
+                _parser.OnGcStop(e.Count, time);
+                break;
+        }
+    }
+
+    // A capture is one run of a short-lived process: its hot loops must not start in unoptimized tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Walk(RuntimeEvent kind, ReadOnlySpan<byte> payload, long captureThread, long timestamp, NettraceBlocks blocks)
+    {
+        if (_held.Any)
+            ReleaseHeldBefore(timestamp);
+        bool wasProvisional = _parser.Provisional;
+        if (!_parser.AcceptAhead())
             return;
-        if (captureThread != _walkThread)
+        if (_parser.Provisional && !wasProvisional)
+            _provisionalSince = timestamp;
+        if (_walkThread < 0)
+            _walkThread = captureThread;
+        else if (captureThread != _walkThread)
             throw new UnsupportedNettraceException("a heap walk whose events come from more than one thread");
         switch (kind)
         {
