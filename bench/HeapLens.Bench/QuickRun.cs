@@ -53,7 +53,7 @@ public static class QuickRun
         // The immediate dominators alone (DFS + semidominators + NCA), to split the total.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         var idomClock = Stopwatch.StartNew();
-        SemiNcaDominators.Compute(snapshot, new long[snapshot.NodeCount], CancellationToken.None).Dispose();
+        SemiNcaDominators.Compute(snapshot, CancellationToken.None).Dispose();
         double idomSeconds = idomClock.Elapsed.TotalSeconds;
 
         Console.WriteLine(JsonSerializer.Serialize(new

@@ -15,6 +15,8 @@ public static class Program
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
             return ParseError(parse);
+        if (Infrastructure.ChoiceHelp.IsHelp(parse))
+            return Infrastructure.ChoiceHelp.Write(parse, root);
         int exitCode = parse.Invoke();
         Infrastructure.Terminal.Flush();
         return exitCode;

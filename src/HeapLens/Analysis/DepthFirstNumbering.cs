@@ -15,31 +15,36 @@ namespace HeapLens.Analysis;
 ///
 /// On a big heap this walk is a chain of dependent cache misses (node -> its edges -> a target
 /// -> its edges...), and it dominates the whole computation. To shorten the chain: "visited" is
-/// a bit set small enough to stay in cache; each node's edge offset and first target sit side by
-/// side (one miss instead of two to go one level down); the rest of a node's edges and the next
+/// a bit set small enough to stay in cache; each node's first target has a table of its own, read
+/// at the same time as the node's edge offsets (two misses that overlap, instead of the offsets
+/// and then, depending on them, the first target); the rest of a node's edges and the next
 /// sibling are prefetched while the walk is busy elsewhere.
+///
+/// Per vertex the walk needs 12 bytes (<see cref="DfsEntry"/>): the Semi-NCA state's other fields
+/// are known once it is done (Label = the vertex itself, Idom = the DFS parent), so they are added
+/// afterwards (<see cref="SemiNcaDominators"/>), when the first-target table is gone.
 /// </summary>
 internal sealed unsafe class DepthFirstNumbering
 {
     private readonly int[] _edgeTargets;
+    private readonly int[] _edgeStart;
     private readonly int[] _rootNodes;
     private readonly RootKind[] _rootKinds;
-    /// <summary>Per node: its first edge index (low half) and first target (high half; -1 without edges), read with one miss.</summary>
-    private readonly long[] _nodeEdges;
-    private readonly int _edgeCount;
+    /// <summary>Per node: its first target (-1 without edges), so that going one level down does not wait for the edge offset.</summary>
+    private readonly int* _firstTarget;
     private readonly ulong[] _visited;
     private readonly int[] _number;
-    private readonly VertexState* _state;
+    private readonly DfsEntry* _state;
     private readonly UpEdges _upEdges;
     private int _count;
 
-    private DepthFirstNumbering(HeapSnapshot snapshot, long[] scratch, int[] number, VertexState* state, UpEdges upEdges)
+    private DepthFirstNumbering(HeapSnapshot snapshot, int* firstTarget, int[] number, DfsEntry* state, UpEdges upEdges)
     {
         _edgeTargets = snapshot.EdgeTargets;
-        _edgeCount = snapshot.EdgeCount;
+        _edgeStart = snapshot.EdgeStart;
         _rootNodes = snapshot.Roots.Nodes;
         _rootKinds = snapshot.Roots.Kinds;
-        _nodeEdges = FillNodeEdges(snapshot.EdgeStart, snapshot.EdgeTargets, scratch);
+        _firstTarget = firstTarget;
         _visited = new ulong[(number.Length + 63) >> 6];
         _number = number;
         _state = state;
@@ -48,29 +53,32 @@ internal sealed unsafe class DepthFirstNumbering
 
     /// <summary>
     /// Fills number (node -> DFS number, 0 = unreached) and state (one entry per node plus one);
-    /// returns the vertex count including the synthetic root. <paramref name="scratch"/> (one long
-    /// per node, content ignored and overwritten) holds the per-node edge table during the walk.
+    /// returns the vertex count including the synthetic root. A finished vertex's entry holds its
+    /// DFS parent and its smallest lower-numbered predecessor.
     /// The inverse map (DFS number -> node) is not kept: it can be rebuilt from number when needed,
     /// and leaving it out keeps the walk's peak memory down.
     /// </summary>
-    public static int Run(HeapSnapshot snapshot, long[] scratch, int[] number, VertexState* state, UpEdges upEdges) =>
-        new DepthFirstNumbering(snapshot, scratch, number, state, upEdges).Walk();
-
-    private static long[] FillNodeEdges(int[] edgeStart, int[] edgeTargets, long[] nodeEdges)
+    public static int Run(HeapSnapshot snapshot, int[] number, DfsEntry* state, UpEdges upEdges)
     {
-        for (int node = 0; node < nodeEdges.Length; node++)
+        // 4 bytes per node for the walk only: freed before the state grows to its full size.
+        using var firstTarget = new NativeArray<int>(snapshot.NodeCount);
+        FillFirstTargets(snapshot.EdgeStart, snapshot.EdgeTargets, firstTarget.Pointer, snapshot.NodeCount);
+        return new DepthFirstNumbering(snapshot, firstTarget.Pointer, number, state, upEdges).Walk();
+    }
+
+    private static void FillFirstTargets(int[] edgeStart, int[] edgeTargets, int* firstTarget, int nodeCount)
+    {
+        for (int node = 0; node < nodeCount; node++)
         {
             int start = edgeStart[node];
-            int firstTarget = start < edgeStart[node + 1] ? edgeTargets[start] : -1;
-            nodeEdges[node] = ((long)firstTarget << 32) | (uint)start;
+            firstTarget[node] = start < edgeStart[node + 1] ? edgeTargets[start] : -1;
         }
-        return nodeEdges;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Walk()
     {
-        _state[0] = new VertexState { Ancestor = 0, Semi = 0, Label = _rootNodes.Length };
+        _state[0] = new DfsEntry { Ancestor = 0, Semi = 0, End = _rootNodes.Length };
         _count = 1;
         int current = 0;
         while (true)
@@ -82,12 +90,9 @@ internal sealed unsafe class DepthFirstNumbering
             }
             else
             {
-                // Finished: the fields take their Semi-NCA starting values. Semi holds the smallest
-                // lower-numbered predecessor (so far the parent), Label the vertex itself, Idom the parent.
-                ref VertexState finished = ref _state[current];
+                // Finished: Semi holds the smallest lower-numbered predecessor (so far the parent).
+                ref DfsEntry finished = ref _state[current];
                 finished.Semi = finished.Ancestor;
-                finished.Label = current;
-                finished.Idom = finished.Ancestor;
                 if (current == 0)
                     return _count;
                 current = finished.Ancestor;
@@ -109,14 +114,14 @@ internal sealed unsafe class DepthFirstNumbering
         {
             int v = _count++;
             _number[node] = v;
-            long edges = _nodeEdges[node];
+            int first = _firstTarget[node];
+            int start = _edgeStart[node];
+            int end = _edgeStart[node + 1];
             if (siblingEdge >= 0)
-                CacheHint.Prefetch(_nodeEdges, _edgeTargets[siblingEdge]);
-            int start = (int)edges;
-            int end = node + 1 < _nodeEdges.Length ? (int)_nodeEdges[node + 1] : _edgeCount;
-            ref VertexState entered = ref _state[v];
+                PrefetchNode(_edgeTargets[siblingEdge]);
+            ref DfsEntry entered = ref _state[v];
             entered.Ancestor = parent;
-            entered.Label = end;
+            entered.End = end;
             if (start == end)
             {
                 entered.Semi = end;
@@ -130,7 +135,7 @@ internal sealed unsafe class DepthFirstNumbering
                 siblingEdge = start + 1;
             }
             entered.Semi = start + 1;
-            int target = CheckNode((int)(edges >> 32));
+            int target = CheckNode(first);
             if (!TryVisit(target, v))
                 return v;
             parent = v;
@@ -142,9 +147,9 @@ internal sealed unsafe class DepthFirstNumbering
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int NextUnvisitedSuccessor(int current)
     {
-        ref VertexState cur = ref _state[current];
+        ref DfsEntry cur = ref _state[current];
         int e = cur.Semi;
-        int end = cur.Label;
+        int end = cur.End;
         int next = -1;
         while (e < end)
         {
@@ -167,7 +172,7 @@ internal sealed unsafe class DepthFirstNumbering
             {
                 // The walk returns here after the subtree of target: have the next sibling's edges ready.
                 if (current != 0 && e < end)
-                    CacheHint.Prefetch(_nodeEdges, _edgeTargets[e]);
+                    PrefetchNode(_edgeTargets[e]);
                 next = target;
                 break;
             }
@@ -202,6 +207,17 @@ internal sealed unsafe class DepthFirstNumbering
             _upEdges.Add(w, source);
         }
         return false;
+    }
+
+    /// <summary>Starts loading what entering a node reads first: its first target and its edge offsets.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PrefetchNode(int node)
+    {
+        if ((uint)node < (uint)_number.Length)
+        {
+            CacheHint.Prefetch(_firstTarget + node);
+            CacheHint.Prefetch(_edgeStart, node);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

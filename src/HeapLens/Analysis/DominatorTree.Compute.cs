@@ -1,59 +1,44 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using HeapLens.Snapshots;
 
 namespace HeapLens.Analysis;
 
 public sealed partial class DominatorTree
 {
+    private const int PrefetchDistance = 16;
+
     /// <summary>Computes dominators and retained sizes of a snapshot (Semi-NCA, near-linear, iterative).</summary>
     /// <remarks>
     /// Memory, per object (beyond the snapshot's): the results take 20 bytes (dominator 4,
-    /// retained size 8, preorder 4, subtree size 4). The working memory is laid out so that the
-    /// peak stays at 28 bytes: during the DFS, 12 of results (the DFS numbers become the dominators,
-    /// the retained sizes lend their memory to the edge table and then to the up edges) and 16 of
-    /// vertex state; during the layout, 20 of results and 8 of state, shrunk in place. Plus 8 per
-    /// up edge (back and cross edges) during the DFS.
+    /// retained size 8, preorder 4, subtree size 4), and no phase needs more than that at once:
+    /// the DFS 4 (its numbers, which become the dominators in place) + 12 of state + 4 of edge
+    /// table, Semi-NCA 4 + 16 of state; the layout 4 + 8 of state + 8 of preorder and subtree
+    /// sizes; the retained sizes come last, when the state is gone. Plus 8 per up edge (back and
+    /// cross edges) during the DFS.
     /// </remarks>
     public static DominatorTree Compute(HeapSnapshot snapshot, CancellationToken cancellation = default)
     {
-        var retained = GC.AllocateUninitializedArray<long>(snapshot.NodeCount);
-        // `retained` is not filled before the dominators are known: it lends its memory to the DFS.
-        var dfs = SemiNcaDominators.Compute(snapshot, retained, cancellation);
+        var dfs = SemiNcaDominators.Compute(snapshot, cancellation);
         int[] idom = dfs.Number; // translated in place
-        long unreachableBytes;
-        long reachableBytes;
         TreeLayout layout;
         try
         {
-            using var sized = SizeSubtrees(snapshot, dfs, retained, out reachableBytes, out unreachableBytes);
+            using var entries = CountSubtreeNodes(dfs);
             cancellation.ThrowIfCancellationRequested();
-            layout = LayOutSubtrees(sized, dfs.Count);
-            TranslateToNodes(idom, sized, layout.Preorder);
+            layout = LayOutSubtrees(entries, dfs.Count);
+            TranslateToNodes(idom, entries, layout.Preorder);
         }
         finally
         {
-            dfs.Dispose(); // a no-op once the sizing pass has taken the state over
+            dfs.Dispose(); // a no-op once the counting pass has taken the state over
         }
         cancellation.ThrowIfCancellationRequested();
+        long[] retained = SumRetainedSizes(snapshot, idom, layout.Preorder, out long reachableBytes, out long unreachableBytes);
         var children = new Lazy<DominatorChildren>(() => DominatorChildren.Build(idom));
         return new DominatorTree(idom, retained, children, layout, snapshot.NodeCount - (dfs.Count - 1), reachableBytes, unreachableBytes);
     }
 
-    /// <summary>
-    /// A vertex's entry once the dominators are known, over the memory of its <see cref="VertexState"/>:
-    /// Idom stays where Semi-NCA left it, the other fields are reused.
-    /// </summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private struct SizingEntry
-    {
-        public int Vertex; // the node numbered v
-        public int Nodes;  // nodes in v's subtree
-        public int Unused;
-        public int Idom;   // = VertexState.Idom
-    }
-
-    /// <summary>What the layout passes need per vertex: 8 bytes of its <see cref="SizingEntry"/>.</summary>
+    /// <summary>What the layout passes need per vertex: 8 bytes, over the memory of its <see cref="VertexState"/>.</summary>
     private struct LayoutEntry
     {
         public int Nodes;  // nodes in v's subtree; then v's slot in the preorder
@@ -61,63 +46,74 @@ public sealed partial class DominatorTree
     }
 
     /// <summary>
-    /// Retained sizes and subtree node counts. A dominator is numbered below everything it
-    /// dominates, so one pass in reverse DFS order finishes each subtree before adding it to its
-    /// dominator. The vertex state becomes the per-vertex entries (node, subtree count, dominator),
-    /// shrunk in place to 8 bytes (subtree count, dominator) for the layout: it returns them and
-    /// takes over the state's memory.
-    /// Unreachable nodes get their own size as retained size.
+    /// Subtree node counts. A dominator is numbered below everything it dominates, so one pass in
+    /// reverse DFS order finishes each subtree before adding it to its dominator. The vertex state
+    /// is first shrunk in place to 8 bytes (subtree count, dominator): forwards, each entry moves
+    /// down and never overwrites one not yet moved. Takes over the state's memory.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe NativeArray<LayoutEntry> SizeSubtrees(HeapSnapshot snapshot, SemiNcaDominators.Result dfs, long[] retained,
-        out long reachableBytes, out long unreachableBytes)
+    private static unsafe NativeArray<LayoutEntry> CountSubtreeNodes(SemiNcaDominators.Result dfs)
+    {
+        int count = dfs.Count;
+        VertexState* state = dfs.State.Pointer;
+        var compact = (LayoutEntry*)state;
+        for (int v = 0; v < count; v++)
+        {
+            int dominator = state[v].Idom;
+            compact[v] = new LayoutEntry { Nodes = 0, Idom = dominator };
+        }
+        var entries = dfs.State.ShrinkAs<LayoutEntry>(count);
+        LayoutEntry* entry = entries.Pointer;
+        for (int v = count - 1; v >= 1; v--)
+        {
+            int nodes = ++entry[v].Nodes;
+            entry[entry[v].Idom].Nodes += nodes;
+        }
+        return entries;
+    }
+
+    /// <summary>
+    /// Retained sizes, once the dominators are node indices and the preorder is laid out: every node
+    /// starts with its own size, and backwards through the preorder (a dominator comes before
+    /// everything it dominates) each finished subtree is added to its dominator. Allocated last, so
+    /// the 8 bytes per object never sit on top of the dominator computation's working memory.
+    /// Unreachable nodes keep their own size.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static long[] SumRetainedSizes(HeapSnapshot snapshot, int[] idom, int[] preorder, out long reachableBytes, out long unreachableBytes)
     {
         uint[] sizes = snapshot.Sizes;
-        int[] number = dfs.Number;
-        int count = dfs.Count;
-        var entries = (SizingEntry*)dfs.State.Pointer;
-        for (int v = 0; v < count; v++)
-            entries[v].Nodes = 0;
-        entries[0].Vertex = -1;
-
-        // Every node starts with its own size; each reachable one learns its DFS number's node.
+        var retained = GC.AllocateUninitializedArray<long>(idom.Length);
         long unreachable = 0;
-        for (int node = 0; node < number.Length; node++)
+        for (int node = 0; node < retained.Length; node++)
         {
             uint size = sizes[node];
             long own = size == uint.MaxValue ? snapshot.SizeOf(node) : size;
             retained[node] = own;
-            int v = number[node];
-            if (v == 0)
+            if (idom[node] == Unreachable)
                 unreachable += own;
-            else
-                entries[v].Vertex = node;
         }
 
         long reachable = 0;
-        for (int v = count - 1; v >= 1; v--)
+        for (int position = preorder.Length - 1; position >= 0; position--)
         {
-            ref SizingEntry entry = ref entries[v];
-            long total = retained[entry.Vertex];
-            int nodes = ++entry.Nodes;
-            ref SizingEntry dominator = ref entries[entry.Idom];
-            dominator.Nodes += nodes;
-            if (entry.Idom == 0)
+            if (position >= PrefetchDistance)
+            {
+                int ahead = preorder[position - PrefetchDistance];
+                CacheHint.Prefetch(idom, ahead);
+                CacheHint.Prefetch(retained, ahead);
+            }
+            int node = preorder[position];
+            int dominator = idom[node];
+            long total = retained[node];
+            if (dominator == SyntheticRoot)
                 reachable += total;
             else
-                retained[dominator.Vertex] += total;
+                retained[dominator] += total;
         }
         reachableBytes = reachable;
         unreachableBytes = unreachable;
-
-        // Forwards, each entry moves down to 8 bytes: it never overwrites one not yet moved.
-        var compact = (LayoutEntry*)entries;
-        for (int v = 0; v < count; v++)
-        {
-            SizingEntry entry = entries[v];
-            compact[v] = new LayoutEntry { Nodes = entry.Nodes, Idom = entry.Idom };
-        }
-        return dfs.State.ShrinkAs<LayoutEntry>(count);
+        return retained;
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using HeapLens.Snapshots;
 
 namespace HeapLens.Analysis;
@@ -39,24 +38,27 @@ internal static unsafe class SemiNcaDominators
         public void Dispose() => State.Dispose();
     }
 
-    /// <summary>
-    /// <paramref name="scratch"/>: one long per node whose content is ignored and overwritten
-    /// (the caller lends the memory of an array it fills later, to keep peak memory down).
-    /// </summary>
-    public static Result Compute(HeapSnapshot snapshot, long[] scratch, CancellationToken cancellation)
+    /// <summary>Numbers, semidominators and immediate dominators of the snapshot's reachable nodes.</summary>
+    /// <remarks>
+    /// Memory per object: the DFS numbers (4 bytes, the caller's idom array later), the walk's
+    /// 12 bytes of state and its 4-byte first-target table; then, the table freed, the state widened
+    /// in place to 16 bytes. So no phase needs more than 20 bytes per object, plus 8 per up edge.
+    /// </remarks>
+    public static Result Compute(HeapSnapshot snapshot, CancellationToken cancellation)
     {
         int nodeCount = snapshot.NodeCount;
         var number = new int[nodeCount];
+        // Sized for the 16-byte state, but the walk writes 12-byte entries: only those pages are
+        // touched (resident) until the semidominator pass widens the entries in place.
         var state = new NativeArray<VertexState>(nodeCount + 1);
         try
         {
             var upEdges = new UpEdges();
-            int count = DepthFirstNumbering.Run(snapshot, scratch, number, state.Pointer, upEdges);
+            int count = DepthFirstNumbering.Run(snapshot, number, (DfsEntry*)state.Pointer, upEdges);
             cancellation.ThrowIfCancellationRequested();
 
-            // The DFS is done with the scratch memory: the up edges, grouped, move in there.
-            upEdges.GroupByTarget(count, MemoryMarshal.Cast<long, int>(scratch.AsSpan()), out var upStart, out var upSources);
-            ComputeSemidominators(state.Pointer, upStart, upSources, count);
+            var up = upEdges.SortByTarget();
+            ComputeSemidominators(state.Pointer, up, count);
             cancellation.ThrowIfCancellationRequested();
 
             ComputeImmediateDominators(state.Pointer, count);
@@ -69,25 +71,38 @@ internal static unsafe class SemiNcaDominators
         }
     }
 
+    /// <summary>
+    /// Reverse preorder: when w is processed, every vertex numbered above w is "linked". The up edges
+    /// into w are the last of <paramref name="up"/> (sorted by target) not yet taken.
+    ///
+    /// The state arrives as the walk left it, 12-byte <see cref="DfsEntry"/> records at the start of
+    /// memory sized for 16-byte <see cref="VertexState"/>s: each vertex is widened when the pass reaches it (Label
+    /// starts as the vertex itself, Idom as its DFS parent). Going down, a widened entry only ever
+    /// overwrites the old records of vertices above it, which are widened already, and Eval only
+    /// touches linked vertices; widening here saves a pass over the whole state.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ComputeSemidominators(VertexState* state, ReadOnlySpan<int> upStart, ReadOnlySpan<int> upSources, int count)
+    private static void ComputeSemidominators(VertexState* state, ReadOnlySpan<long> up, int count)
     {
+        var walked = (DfsEntry*)state;
         var compressionStack = new IntStack(64);
-        // Reverse preorder: when w is processed, every vertex numbered above w is "linked".
+        int p = up.Length - 1;
         for (int w = count - 1; w >= 1; w--)
         {
-            int semi = state[w].Semi; // the smallest lower-numbered predecessor, from the DFS
+            DfsEntry entry = walked[w];
+            int semi = entry.Semi; // the smallest lower-numbered predecessor, from the DFS
             // Backwards, so that p runs down through the whole array and the upcoming
             // predecessors can be prefetched a few evaluations ahead.
-            for (int p = upStart[w + 1] - 1, first = upStart[w]; p >= first; p--)
+            for (; p >= 0 && UpEdges.Target(up[p]) == w; p--)
             {
-                CacheHint.Prefetch(state + (p >= PrefetchDistance ? upSources[p - PrefetchDistance] : 0));
-                int candidate = state[Eval(state, upSources[p], w + 1, ref compressionStack)].Semi;
+                CacheHint.Prefetch(state + (p >= PrefetchDistance ? UpEdges.Source(up[p - PrefetchDistance]) : 0));
+                int candidate = state[Eval(state, UpEdges.Source(up[p]), w + 1, ref compressionStack)].Semi;
                 if (candidate < semi)
                     semi = candidate;
             }
-            state[w].Semi = semi;
+            state[w] = new VertexState { Ancestor = entry.Ancestor, Semi = semi, Label = w, Idom = entry.Ancestor };
         }
+        state[0] = new VertexState { Ancestor = 0, Semi = 0, Label = 0, Idom = 0 };
     }
 
     /// <summary>

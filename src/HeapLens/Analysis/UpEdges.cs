@@ -2,7 +2,7 @@ namespace HeapLens.Analysis;
 
 /// <summary>
 /// The edges from a higher to a lower DFS number (back and cross edges), collected during the
-/// DFS and then grouped by target: the only predecessors the semidominator pass must evaluate.
+/// DFS and then sorted by target: the only predecessors the semidominator pass must evaluate.
 /// </summary>
 internal sealed class UpEdges
 {
@@ -18,41 +18,19 @@ internal sealed class UpEdges
     }
 
     /// <summary>
-    /// CSR by target: the sources of edges into w are Sources[Start[w] .. Start[w+1]).
-    /// Start has <paramref name="vertexCount"/> + 1 entries. Both live in <paramref name="space"/>
-    /// (memory the caller lends) when it is big enough. The collected pairs are released.
+    /// The up edges sorted by target, then source: the semidominator pass takes them from the end,
+    /// the edges into w just before those into w - 1. Sorting in place needs no per-vertex offsets
+    /// (4 bytes per object) on top of the Semi-NCA state; up edges are few on real heaps (a few
+    /// hundred on a 20M-object service) and a fifth of the edges on the random benchmark graph.
     /// </summary>
-    public void GroupByTarget(int vertexCount, Span<int> space, out Span<int> start, out Span<int> sources)
+    public ReadOnlySpan<long> SortByTarget()
     {
-        int needed = vertexCount + 1 + _count;
-        if (space.Length >= needed)
-        {
-            start = space[..(vertexCount + 1)];
-            sources = space.Slice(vertexCount + 1, _count);
-        }
-        else
-        {
-            start = new int[vertexCount + 1];
-            sources = GC.AllocateUninitializedArray<int>(_count);
-        }
-        start.Clear();
-        for (int i = 0; i < _count; i++)
-            start[(int)(_pairs[i] >> 32)]++;
-        // Counts become end offsets; filling backwards leaves each start[w] at w's first slot.
-        int total = 0;
-        for (int w = 0; w < vertexCount; w++)
-        {
-            total += start[w];
-            start[w] = total;
-        }
-        start[vertexCount] = total;
-
-        for (int i = _count - 1; i >= 0; i--)
-        {
-            long pair = _pairs[i];
-            sources[--start[(int)(pair >> 32)]] = (int)pair;
-        }
-        _pairs = [];
-        _count = 0;
+        var pairs = _pairs.AsSpan(0, _count);
+        pairs.Sort();
+        return pairs;
     }
+
+    public static int Target(long pair) => (int)(pair >> 32);
+
+    public static int Source(long pair) => (int)pair;
 }

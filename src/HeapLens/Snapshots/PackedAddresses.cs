@@ -1,3 +1,5 @@
+using HeapLens.DataStructures;
+
 namespace HeapLens.Snapshots;
 
 /// <summary>
@@ -45,31 +47,40 @@ public sealed class PackedAddresses
         return addresses;
     }
 
-    /// <summary>Packs addresses as they come, in chunks of consecutive differences.</summary>
-    public sealed class Builder(int expectedCount)
+    /// <summary>
+    /// Packs addresses as they come, in chunks of consecutive differences. The bytes grow in native
+    /// memory and become one exact array at the end (no grown copies left behind for the GC).
+    /// </summary>
+    public sealed class Builder(int expectedCount) : IDisposable
     {
-        private byte[] _bytes = new byte[Math.Max(16, expectedCount + expectedCount / 4)];
-        private int _length;
+        private readonly NativeGrowthBuffer<byte> _bytes = new(Math.Max(16, expectedCount + expectedCount / 4));
         private int _count;
 
         /// <summary>Appends the next addresses, each given as its difference from the one before (the first from 0).</summary>
         public void AppendDifferences(ReadOnlySpan<ulong> differences)
         {
+            // Room for a whole chunk at its worst (ten bytes a value) is checked once, not per value.
+            long worst = _bytes.Count + 10L * differences.Length;
+            if (worst > _bytes.Capacity)
+                _bytes.Grow((int)Math.Min(Array.MaxLength, Math.Max(worst, _bytes.Capacity * 3L / 2)));
+            Span<byte> room = _bytes.Unfilled;
+            int length = 0;
             foreach (ulong difference in differences)
             {
-                if (_bytes.Length - _length < 10)
-                    Array.Resize(ref _bytes, (int)Math.Min(Array.MaxLength, Math.Max(_bytes.Length * 3L / 2, _length + 16L)));
                 ulong rest = difference;
                 while (rest >= 0x80)
                 {
-                    _bytes[_length++] = (byte)(rest | 0x80);
+                    room[length++] = (byte)(rest | 0x80);
                     rest >>= 7;
                 }
-                _bytes[_length++] = (byte)rest;
+                room[length++] = (byte)rest;
             }
+            _bytes.Commit(length);
             _count += differences.Length;
         }
 
-        public PackedAddresses Build() => new(_length == _bytes.Length ? _bytes : _bytes[.._length], _count);
+        public PackedAddresses Build() => new(_bytes.ToArray(), _count);
+
+        public void Dispose() => _bytes.Dispose();
     }
 }

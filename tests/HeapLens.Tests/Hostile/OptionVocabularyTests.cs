@@ -130,6 +130,32 @@ public sealed class OptionVocabularyTests : IDisposable
     public void Help_shows_choices_as_they_are_typed(string command, string expected) =>
         Assert.Contains(expected, HeapLensCli.Run(command, "--help").StandardOutput);
 
+    /// <summary>
+    /// Every command's help, the commands read from the root's help (so a new command is covered):
+    /// choices and defaults appear as they are typed, never as the enum's name ("Text", "Shallow").
+    /// </summary>
+    [Fact]
+    public void No_help_shows_a_capitalized_choice_or_default()
+    {
+        string rootHelp = HeapLensCli.Run("--help").StandardOutput;
+        var commands = rootHelp[rootHelp.IndexOf("Commands:", StringComparison.Ordinal)..].Split('\n').Skip(1)
+            .Select(line => line.Trim().Split(' ')[0]).Where(name => name.Length > 0).ToList();
+        Assert.Contains("top", commands);
+        Assert.Contains("diff", commands);
+        Assert.True(commands.Count >= 15, string.Join(", ", commands));
+        foreach (string command in commands.Prepend(""))
+        {
+            var result = command.Length == 0 ? HeapLensCli.Run("--help") : HeapLensCli.Run(command, "--help");
+            Assert.True(result.ExitCode == 0, $"{command} --help: {result.StandardError}");
+            Assert.Contains("Usage:", result.StandardOutput);
+            var capitalized = System.Text.RegularExpressions.Regex.Matches(result.StandardOutput, @"\[default:\s+[A-Z][^\]]*\]|<[^<>]*\|[^<>]*>")
+                .Select(m => m.Value).Where(text => text.StartsWith('[') || text.Any(char.IsUpper)).ToList();
+            Assert.True(capitalized.Count == 0, $"heaplens {command} --help shows {string.Join(", ", capitalized)}");
+        }
+        Assert.Contains("[default: shallow]", HeapLensCli.Run("top", "--help").StandardOutput);
+        Assert.Contains("[default: text]", HeapLensCli.Run("top", "--help").StandardOutput);
+    }
+
     private static string HelpLine(string help, string option) =>
         System.Text.RegularExpressions.Regex.Replace(
             help.Split('\n').Single(line => line.TrimStart().StartsWith(option + " ", StringComparison.Ordinal)).Trim(), @"\s+", " ");

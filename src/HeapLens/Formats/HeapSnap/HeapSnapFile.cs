@@ -279,7 +279,7 @@ public static class HeapSnapFile
     {
         if (count < 0 || count > Array.MaxLength)
             throw reader.Corrupt($"the address section holds {count} values, more than a snapshot can");
-        var packed = new PackedAddresses.Builder((int)count);
+        using var packed = new PackedAddresses.Builder((int)count);
         var chunk = new ulong[ChunkValues];
         for (long done = 0; done < count; done += ChunkValues)
         {

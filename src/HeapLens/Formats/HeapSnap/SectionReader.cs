@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using HeapLens.DataStructures;
 
 namespace HeapLens.Formats.HeapSnap;
 
@@ -97,9 +98,10 @@ internal sealed class SectionReader(Stream file, string path)
     }
 
     /// <summary>
-    /// Reads the rest of the section as <paramref name="count"/> values. The array starts at what the
+    /// Reads the rest of the section as <paramref name="count"/> values. Room starts at what the
     /// stored bytes make plausible and doubles only while decompressed data keeps arriving, so memory
-    /// follows the data, not the header.
+    /// follows the data, not the header. It grows in native memory (see <see cref="NativeGrowthBuffer{T}"/>):
+    /// the managed array is allocated once, at its final size, and nothing is left for the GC.
     /// </summary>
     public T[] ReadArray<T>(long count) where T : unmanaged
     {
@@ -108,17 +110,21 @@ internal sealed class SectionReader(Stream file, string path)
         if (count < 0 || count > Array.MaxLength || count * size != left)
             throw Corrupt($"section '{_current.Name}' holds {left:N0} bytes, not {count:N0} values");
         long trusted = Math.Max(EagerBytes, _current.StoredLength * PlausibleRatio) / size;
-        var values = GC.AllocateUninitializedArray<T>((int)Math.Min(count, trusted));
-        int filled = 0;
+        if (count <= trusted)
+        {
+            var values = GC.AllocateUninitializedArray<T>((int)count);
+            Read<T>(values);
+            return values;
+        }
+        using var growing = new NativeGrowthBuffer<T>((int)trusted);
         while (true)
         {
-            Read(values.AsSpan(filled));
-            filled = values.Length;
-            if (filled == count)
-                return values;
-            var larger = GC.AllocateUninitializedArray<T>((int)Math.Min(count, 2L * filled));
-            values.AsSpan().CopyTo(larger);
-            values = larger;
+            var room = growing.Unfilled;
+            Read(room);
+            growing.Commit(room.Length);
+            if (growing.Count == count)
+                return growing.ToArray();
+            growing.Grow((int)Math.Min(count, 2L * growing.Count));
         }
     }
 
