@@ -134,6 +134,32 @@ public sealed class ServeProfileTests
     }
 
     [Fact]
+    public async Task A_cancelled_heap_profile_ends_its_session_without_the_closing_heap_walk()
+    {
+        using var target = TargetProcess.StartTestTarget();
+        using var server = RunningServer.Start("-p", target.Id.ToString(CultureInfo.InvariantCulture));
+        Thread.Sleep(2000); // the agent's own GC session opens at start
+        int baseline = SocketCount.Of(target.Id);
+        // The idle target runs no GC of its own: its gen2 count moves only when something induces one.
+        string gen2 = target.Send("gc 0").Split(' ').Last();
+
+        using var cancel = new CancellationTokenSource();
+        var request = server.Http.GetAsync($"/debug/pprof/heap?pid={target.Id}&seconds=120", cancel.Token);
+        RawTrace.WaitFor(server.Process.Id, 1, TimeSpan.FromSeconds(60));
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
+
+        // The session ended (a walk would have held it open until the walk was over)...
+        Assert.Equal(baseline, SocketCount.WaitFor(target.Id, baseline, TimeSpan.FromSeconds(30)));
+        Thread.Sleep(3000); // ...and no walk follows late
+        Assert.Equal(baseline, SocketCount.Of(target.Id));
+        Assert.Equal(gen2, target.Send("gc 0").Split(' ').Last());
+        // The gate is open again: the next heap request is not refused as busy.
+        using var next = await server.Http.GetAsync($"/debug/pprof/heap?pid={target.Id}&seconds=1&debug=1");
+        Assert.NotEqual(429, (int)next.StatusCode);
+    }
+
+    [Fact]
     public async Task A_target_dying_mid_request_gives_a_clean_error_and_the_agent_lives_on()
     {
         using var target = TargetProcess.StartTestTarget();
