@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The cost of an idle `heaplens serve`: the agent's CPU time (user+sys, from /proc/PID/stat) and resident
-# memory while it watches TARGETS idle .NET processes for SECONDS, after a 20 s warm-up (start, first
-# scans, sessions opened). The targets are copies of tests/HeapLens.TestTarget named ServeIdle<pid of this
-# script> that wait on stdin; the agent serves that name only (`serve -n NAME`), so it watches exactly
+# memory while it watches TARGETS idle .NET processes for SECONDS, after a warm-up of WARMUP seconds
+# (environment; default 20: start, first scans, sessions opened. The runtime keeps recompiling code that
+# runs every few seconds for its first ~10 minutes (tiered compilation): WARMUP=600 measures after that).
+# The targets are copies of tests/HeapLens.TestTarget named ServeIdle<pid of this script> that wait on stdin; the agent serves that name only (`serve -n NAME`), so it watches exactly
 # them, yet it still scans every diagnostics socket of the machine (the temp directory keeps the stale
 # sockets of dead processes: their count is printed). With `all` as third argument the agent watches
 # every .NET process of the machine instead.
@@ -59,10 +60,10 @@ agent=$!
 until grep -q 'http://' "$work/serve.out"; do sleep 0.2; done
 base=$(grep -o 'http://[^ ]*' "$work/serve.out" | head -1)
 base=${base%%/debug*}
-sleep 20
+sleep "${WARMUP:-20}"
 watched=$(curl -s "$base/metrics" | grep -c '^heaplens_leak_suspected{' || true)
 sockets=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'dotnet-diagnostic-*' | wc -l)
-echo "setup: $targets idle targets, agent watching $watched processes (mode $mode); $sockets diagnostics sockets in ${TMPDIR:-/tmp}"
+echo "setup: $targets idle targets, warm-up ${WARMUP:-20} s, agent watching $watched processes (mode $mode); $sockets diagnostics sockets in ${TMPDIR:-/tmp}"
 echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores, shared with other work)"
 targets_ticks() { local sum=0; for p in "${pids[@]}"; do sum=$((sum + $(cpu_ticks "$p"))); done; echo $sum; }
 thread_ticks $agent >"$work/threads.0"
