@@ -3,9 +3,10 @@
 # memory while it watches TARGETS idle .NET processes for SECONDS, after a warm-up of WARMUP seconds
 # (environment; default 20: start, first scans, sessions opened. The runtime keeps recompiling code that
 # runs every few seconds for its first ~10 minutes (tiered compilation): WARMUP=600 measures after that).
-# The targets are copies of tests/HeapLens.TestTarget named ServeIdle<pid of this script> that wait on stdin; the agent serves that name only (`serve -n NAME`), so it watches exactly
-# them, yet it still scans every diagnostics socket of the machine (the temp directory keeps the stale
-# sockets of dead processes: their count is printed). With `all` as third argument the agent watches
+# The targets are copies of tests/HeapLens.TestTarget named ServeIdle<pid of this script> that wait on
+# stdin; the agent serves that name only (`serve -n NAME`), so it watches exactly them, yet it still
+# scans every diagnostics socket of the machine (the temp directory keeps the stale sockets of dead
+# processes: their count is printed). With `all` as third argument the agent watches
 # every .NET process of the machine instead.
 # Also prints the agent's CPU per thread (thread names as .NET sets them), to tell where the time goes.
 #
@@ -24,17 +25,9 @@ cp -r "$bin" "$work/bin" # a rebuild during the run cannot pull files from under
 bin=$work/bin
 name=ServeIdle$$ # runs side by side do not see each other's targets
 for f in "$bin"/HeapLens.TestTarget.*; do cp "$f" "${f/HeapLens.TestTarget/$name}"; done
-pids=()
-cleanup() { # the agent first, and waited for: its files go with $work
-  if [[ -n ${agent:-} ]]; then kill "$agent" 2>/dev/null || true; wait "$agent" 2>/dev/null || true; fi
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+target_dll=$name.dll
+source bench/serve/lib.sh
 
-tck=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-rss_mb() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 # "TID NAME TICKS" per thread; the name (comm) may hold spaces and sits in parentheses.
 thread_ticks() {
   for t in /proc/"$1"/task/*; do
@@ -44,14 +37,6 @@ thread_ticks() {
     echo "${t##*/} $(tr ' ' '_' <"$t/comm") $((${12} + ${13}))"
   done
 }
-idle_target() { # a target waiting on stdin for ever
-  mkfifo "$work/in.$1"
-  dotnet "$bin/$name.dll" <"$work/in.$1" >/dev/null 2>&1 &
-  pids+=("$!")
-  exec {fd}>"$work/in.$1" # keeps its stdin open (and it idle) while this script runs
-  rm "$work/in.$1"
-}
-
 for ((i = 0; i < targets; i++)); do idle_target idle$i; done
 selection=(-n "$name")
 [[ $mode == all ]] && selection=()
@@ -62,7 +47,7 @@ base=$(grep -o 'http://[^ ]*' "$work/serve.out" | head -1)
 base=${base%%/debug*}
 sleep "${WARMUP:-20}"
 watched=$(curl -s "$base/metrics" | grep -c '^heaplens_leak_suspected{' || true)
-sockets=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'dotnet-diagnostic-*' | wc -l)
+sockets=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'dotnet-diagnostic-*' 2>/dev/null | wc -l || true) # other work adds and removes files meanwhile
 echo "setup: $targets idle targets, warm-up ${WARMUP:-20} s, agent watching $watched processes (mode $mode); $sockets diagnostics sockets in ${TMPDIR:-/tmp}"
 echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores, shared with other work)"
 targets_ticks() { local sum=0; for p in "${pids[@]}"; do sum=$((sum + $(cpu_ticks "$p"))); done; echo $sum; }
@@ -78,7 +63,9 @@ awk -v d=$((t1 - t0)) -v t="$tck" -v s="$seconds" \
   'BEGIN {printf "cpu: %.2f%% of one core (%.2f s user+sys in %d s)\n", 100 * d / t / s, d / t, s}'
 ((targets == 0)) || awk -v d=$((g1 - g0)) -v t="$tck" -v s="$seconds" -v n="$targets" \
   'BEGIN {printf "targets: %.2f s user+sys in %d s together (%.2f%% of one core each)\n", d / t, s, 100 * d / t / s / n}'
-echo "memory: RSS $(rss_mb $agent) MB, peak $(awk '/^VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$agent/status") MB"
+# RSS counts the runtime's shared libraries and the second mapping of jitted code; PSS shares the former out.
+echo "memory: RSS $(rss_mb $agent) MB, peak $(awk '/^VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$agent/status") MB;" \
+  "PSS $(awk '/^Pss:/ {printf "%.1f", $2 / 1024}' "/proc/$agent/smaps_rollup") MB, anonymous $(awk '/^Anonymous:/ {printf "%.1f", $2 / 1024}' "/proc/$agent/smaps_rollup") MB"
 echo "threads: CPU seconds per thread name over the window (threads that ended within it are missing):"
 awk -v t="$tck" 'NR == FNR {before[$1] = $3; next}
   {name[$2] += $3 - ($1 in before ? before[$1] : 0)}
