@@ -35,7 +35,7 @@ internal static class HeapEndpoint
         var capture = await AllocationCapture.CaptureAsync(target.Id, duration,
             new AllocationCaptureOptions { TempDirectory = options.TempDirectory }, stop: CancellationToken.None, cancel).ConfigureAwait(false);
         cancel.ThrowIfCancellationRequested();
-        if (capture.TargetExited && !ProcessLocator.IsAlive(target.Id))
+        if (capture.TargetExited && await TargetState.ExitsWithinAsync(target.Id, EndpointRunner.ExitGrace).ConfigureAwait(false))
             throw new HeapLensException($"process {target.Id} exited during the {duration.TotalSeconds:0} s recording");
         var inuse = capture.Conversion.Inuse;
         if (inuse is not { Available: true })

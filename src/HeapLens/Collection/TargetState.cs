@@ -38,6 +38,23 @@ public static class TargetState
     }
 
     /// <summary>
+    /// Whether the process is gone, or goes within <paramref name="grace"/>: a killed process closes its
+    /// diagnostics connection while it is still exiting, before the kernel shows it as gone, so a stream
+    /// that just ended may come from a process that looks alive for a moment longer.
+    /// </summary>
+    public static async Task<bool> ExitsWithinAsync(int pid, TimeSpan grace)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (Of(pid) != TargetStatus.Exited)
+        {
+            if (clock.Elapsed >= grace)
+                return false;
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+        return true;
+    }
+
+    /// <summary>
     /// When the process started, in the kernel's clock ticks since boot (Linux) or as .NET reports it:
     /// with the pid, it names one process even after the pid is reused. Null when the process is gone.
     /// </summary>
