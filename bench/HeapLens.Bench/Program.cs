@@ -37,6 +37,12 @@ if (args.Length >= 4 && args[0] == "--parse-parts")
     ParseParts.Run(args[1], long.Parse(args[2]), long.Parse(args[3]));
     return;
 }
+// `--scan [runs]`: the CPU time of one look for .NET processes, fresh and remembered (see ScanRun).
+if (args.Length >= 1 && args[0] == "--scan")
+{
+    ScanRun.Run(args.Length > 1 ? int.Parse(args[1]) : 200);
+    return;
+}
 if (args.Length >= 2 && args[0] == "--quick")
 {
     QuickRun.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 20_000_000, args.Length > 3 ? int.Parse(args[3]) : 3);

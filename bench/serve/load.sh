@@ -20,21 +20,8 @@ work=$(mktemp -d)
 cp -r "$bin" "$work/bin" # a rebuild during the run cannot pull files from under it
 bin=$work/bin
 for f in "$bin"/HeapLens.TestTarget.*; do cp "$f" "${f/HeapLens.TestTarget/ServeIdleTarget}"; done
-pids=()
-cleanup() { for p in "${pids[@]}" "${agent:-}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
-tck=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-rss_mb() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
-idle_target() { # a TestTarget waiting on stdin for ever; its pid in $last
-  mkfifo "$work/in.$1"
-  dotnet "$bin/ServeIdleTarget.dll" <"$work/in.$1" >/dev/null 2>&1 &
-  last=$!
-  exec {fd}>"$work/in.$1" # keeps its stdin open (and it idle) while this script runs
-  rm "$work/in.$1"
-  pids+=("$last")
-}
+target_dll=ServeIdleTarget.dll
+source bench/serve/lib.sh
 
 for i in 1 2 3 4 5; do idle_target idle$i; done
 dotnet "$bin/heaplens.dll" serve --urls http://127.0.0.1:0 -n ServeIdleTarget >"$work/serve.out" 2>"$work/serve.err" &

@@ -37,7 +37,7 @@ internal static class AllocsEndpoint
         var recording = await AllocationRecorder.RecordAsync(target.Id, trace.Path, duration,
             ProcessLocator.RuntimeMajorVersionOf(target.Id), null, cancel).ConfigureAwait(false);
         cancel.ThrowIfCancellationRequested();
-        if (recording.TargetExited && !ProcessLocator.IsAlive(target.Id))
+        if (recording.TargetExited && await TargetState.ExitsWithinAsync(target.Id, EndpointRunner.ExitGrace).ConfigureAwait(false))
             throw new HeapLensException($"process {target.Id} exited during the {duration.TotalSeconds:0} s recording");
         // Converting is CPU work of a second or more: off the request's thread.
         return await Task.Run(() => AllocationTraceConverter.Convert(trace.Path).Profile, cancel).ConfigureAwait(false);

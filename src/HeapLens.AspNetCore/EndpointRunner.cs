@@ -13,6 +13,9 @@ namespace HeapLens.AspNetCore;
 /// </summary>
 internal static class EndpointRunner
 {
+    /// <summary>How long a capture whose stream ended by itself waits to see its target gone (see TargetState.ExitsWithinAsync).</summary>
+    public static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(2);
+
     public static async Task RunAsync(HttpContext context, Func<HttpContext, CancellationToken, Task> work)
     {
         // A request ends its capture when the client goes away or the server shuts down.

@@ -27,15 +27,15 @@ internal static class HeapEndpoint
     });
 
     /// <summary>
-    /// A cancelled request ends the window early; the capture then still runs its closing heap walk (one
-    /// induced GC, so no session is left open) and the answer is dropped.
+    /// A cancelled request (the client went away, the server stops) abandons the capture: its session ends
+    /// at once, and the target pays for no closing heap walk whose answer nobody would read.
     /// </summary>
     private static async Task<Profile> CaptureInuseAsync(DotNetProcess target, TimeSpan duration, HeapLensOptions options, CancellationToken cancel)
     {
         var capture = await AllocationCapture.CaptureAsync(target.Id, duration,
-            new AllocationCaptureOptions { TempDirectory = options.TempDirectory }, cancel).ConfigureAwait(false);
+            new AllocationCaptureOptions { TempDirectory = options.TempDirectory }, stop: CancellationToken.None, cancel).ConfigureAwait(false);
         cancel.ThrowIfCancellationRequested();
-        if (capture.TargetExited && !ProcessLocator.IsAlive(target.Id))
+        if (capture.TargetExited && await TargetState.ExitsWithinAsync(target.Id, EndpointRunner.ExitGrace).ConfigureAwait(false))
             throw new HeapLensException($"process {target.Id} exited during the {duration.TotalSeconds:0} s recording");
         var inuse = capture.Conversion.Inuse;
         if (inuse is not { Available: true })

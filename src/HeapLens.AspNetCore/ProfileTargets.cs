@@ -54,6 +54,9 @@ public sealed class MachineTargets : ProfileTargets
     private readonly DotNetProcess? _only;
     private readonly string? _name;
 
+    // Shared by the watcher's rescans and the index page: what it learnt of each diagnostics port is kept.
+    private readonly ProcessScanner _scanner = new();
+
     public MachineTargets(HeapLensOptions options, DotNetProcess? only = null, string? name = null)
     {
         if (only is not null && name is not null)
@@ -69,7 +72,7 @@ public sealed class MachineTargets : ProfileTargets
     {
         if (_only is not null)
             return ProcessLocator.IsAlive(_only.Id) ? [_only] : [];
-        var all = ProcessLocator.List();
+        var all = _scanner.List();
         return _name is null ? all : [.. all.Where(Named)];
     }
 

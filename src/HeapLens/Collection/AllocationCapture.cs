@@ -23,12 +23,13 @@ public sealed record AllocationCaptureResult(AllocationConversion Conversion, bo
 /// One call from a live process to an allocation profile (Go's heap profile with inuse): records for a
 /// duration or until <c>stop</c> is cancelled (a normal end: the profile covers the window so far),
 /// ends the window with the induced full GC, resolves stacks and lines. For the CLI, the HTTP
-/// endpoints and anyone embedding HeapLens.
+/// endpoints and anyone embedding HeapLens. Cancelling <c>cancel</c> instead abandons the capture: the
+/// session ends at once, without the induced GC, and OperationCanceledException is thrown.
 /// </summary>
 public static class AllocationCapture
 {
     public static async Task<AllocationCaptureResult> CaptureAsync(int processId, TimeSpan duration, AllocationCaptureOptions? options = null,
-        CancellationToken stop = default)
+        CancellationToken stop = default, CancellationToken cancel = default)
     {
         options ??= new AllocationCaptureOptions();
         if (duration <= TimeSpan.Zero)
@@ -36,7 +37,7 @@ public static class AllocationCapture
         using var trace = new UnnamedTemporaryFile(options.TempDirectory, $".heaplens-allocs-{processId}-{Guid.NewGuid():N}.nettrace");
         int? major = ProcessLocator.RuntimeMajorVersionOf(processId);
         var recording = await AllocationRecorder.RecordAsync(processId, trace.Path, duration, major, options.RecordingProgress, stop,
-            options.Inuse ? new InuseOptions(options.TempDirectory) : null).ConfigureAwait(false);
+            options.Inuse ? new InuseOptions(options.TempDirectory) : null, cancel).ConfigureAwait(false);
         await using (recording.Walk)
         {
             var conversion = AllocationTraceConverter.Convert(trace.Path, options.ConversionProgress, recording.Walk);

@@ -43,9 +43,12 @@ public static class AllocationRecorder
     /// GCs' movement of objects, and the window ends with an induced full GC and its heap walk, while
     /// the session still records: <see cref="AllocationTraceConverter"/> then knows which sampled
     /// objects survived. Cancelling <paramref name="stop"/> ends the window early, walk included.
+    /// Cancelling <paramref name="cancel"/> abandons the recording (nobody wants the answer): the session
+    /// is stopped at once, without the walk and its induced GC, and OperationCanceledException is thrown.
     /// </summary>
     public static async Task<AllocationRecording> RecordAsync(int processId, string tracePath, TimeSpan duration,
-        int? runtimeMajorVersion, IProgress<long>? progress, CancellationToken stop, InuseOptions? inuse)
+        int? runtimeMajorVersion, IProgress<long>? progress, CancellationToken stop, InuseOptions? inuse,
+        CancellationToken cancel = default)
     {
         if (runtimeMajorVersion is < 10)
             inuse = null; // GCAllocationTick carries no address to follow
@@ -89,7 +92,7 @@ public static class AllocationRecorder
             using var writeFailed = new CancellationTokenSource();
             var copy = CopyWithProgressAsync(session.EventStream, file, progress, writeFailed);
 
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop, writeFailed.Token);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop, cancel, writeFailed.Token);
             timeout.CancelAfter(duration);
             bool targetExited = false;
             InducedHeapWalk? walk = null;
@@ -99,7 +102,7 @@ public static class AllocationRecorder
             else
             {
                 // The window ends with the induced GC, while this session still records its movement.
-                if (inuse is not null && !writeFailed.IsCancellationRequested)
+                if (inuse is not null && !writeFailed.IsCancellationRequested && !cancel.IsCancellationRequested)
                     walk = await InducedHeapWalk.RunAsync(processId, inuse.TempDirectory, inuse.WalkTimeout).ConfigureAwait(false);
                 await StopSessionAsync(session).ConfigureAwait(false);
             }
@@ -108,11 +111,12 @@ public static class AllocationRecorder
                     ? "the process exited during the window, before the heap walk that ends it"
                     : "the recording failed before the heap walk");
             var failure = await copy.ConfigureAwait(false);
-            if (failure is not null)
+            if (failure is not null || cancel.IsCancellationRequested)
             {
                 if (walk is not null)
                     await walk.DisposeAsync().ConfigureAwait(false);
-                throw new HeapLensException($"could not record the allocation trace: {failure.Message}; the capture was stopped", failure);
+                cancel.ThrowIfCancellationRequested();
+                throw new HeapLensException($"could not record the allocation trace: {failure!.Message}; the capture was stopped", failure);
             }
             await file.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             return new AllocationRecording(tracePath, file.Length, clock.Elapsed, targetExited) { Walk = walk };

@@ -11,22 +11,10 @@ public static class ProcessLocator
 {
     /// <summary>
     /// Processes that publish a diagnostics port and are still running. Dead processes leave their
-    /// socket behind in the temp directory, so every published pid is checked for life.
+    /// socket behind in the temp directory, so every port's process is checked for life (and, on Linux,
+    /// for being the process that published it). One scan; <see cref="ProcessScanner"/> repeats them cheaply.
     /// </summary>
-    public static IReadOnlyList<DotNetProcess> List()
-    {
-        var result = new List<DotNetProcess>();
-        foreach (int pid in DiagnosticsClient.GetPublishedProcesses().Distinct().Order())
-        {
-            if (pid == Environment.ProcessId)
-                continue; // HeapLens itself
-
-            var process = IsAlive(pid) ? TryDescribe(pid) : null;
-            if (process is not null)
-                result.Add(process);
-        }
-        return result;
-    }
+    public static IReadOnlyList<DotNetProcess> List() => new ProcessScanner().List();
 
     /// <summary>This process, for in-process profiling (it attaches to its own diagnostics port).</summary>
     public static DotNetProcess Current() =>
@@ -74,7 +62,8 @@ public static class ProcessLocator
     /// <summary>Whether .NET sees a process with this id that has not exited (a zombie counts as running here).</summary>
     internal static bool IsRunning(int pid) => TryDescribe(pid) is not null;
 
-    private static DotNetProcess? TryDescribe(int pid)
+    /// <summary>The name and command line of a process, or null when it is gone.</summary>
+    internal static DotNetProcess? TryDescribe(int pid)
     {
         try
         {

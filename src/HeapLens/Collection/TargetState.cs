@@ -16,18 +16,42 @@ public enum TargetStatus
 /// </summary>
 public static class TargetState
 {
-    public static TargetStatus Of(int pid)
+    public static TargetStatus Of(int pid) => Identify(pid).Status;
+
+    /// <summary>
+    /// The state and the start time (as <see cref="StartTimeOf"/>) from one read of /proc/PID/stat; the start
+    /// time is null where there is no /proc or when the process is gone.
+    /// </summary>
+    internal static (TargetStatus Status, string? StartTime) Identify(int pid)
     {
         if (pid <= 0)
-            return TargetStatus.Exited;
+            return (TargetStatus.Exited, null);
         if (StatFields(pid) is not { } fields)
-            return OperatingSystem.IsLinux() || !ProcessLocator.IsRunning(pid) ? TargetStatus.Exited : TargetStatus.Running;
-        return fields[0] switch
+            return (OperatingSystem.IsLinux() || !ProcessLocator.IsRunning(pid) ? TargetStatus.Exited : TargetStatus.Running, null);
+        var status = fields[0] switch
         {
             "Z" or "X" or "x" => TargetStatus.Exited,
             "T" or "t" => TargetStatus.Stopped,
             _ => TargetStatus.Running,
         };
+        return (status, fields.Length > 19 ? fields[19] : null);
+    }
+
+    /// <summary>
+    /// Whether the process is gone, or goes within <paramref name="grace"/>: a killed process closes its
+    /// diagnostics connection while it is still exiting, before the kernel shows it as gone, so a stream
+    /// that just ended may come from a process that looks alive for a moment longer.
+    /// </summary>
+    public static async Task<bool> ExitsWithinAsync(int pid, TimeSpan grace)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (Of(pid) != TargetStatus.Exited)
+        {
+            if (clock.Elapsed >= grace)
+                return false;
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+        return true;
     }
 
     /// <summary>
@@ -54,9 +78,12 @@ public static class TargetState
     {
         if (!OperatingSystem.IsLinux() || pid <= 0)
             return null;
+        string directory = $"/proc/{pid}";
+        if (!Directory.Exists(directory))
+            return null; // gone: cheaper than the exception of opening its stat (a scan meets hundreds of dead pids)
         try
         {
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            string stat = File.ReadAllText(directory + "/stat");
             int end = stat.LastIndexOf(')');
             return end < 0 ? null : stat[(end + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         }

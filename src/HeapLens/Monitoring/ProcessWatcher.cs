@@ -32,7 +32,7 @@ public sealed class ProcessWatcher : IAsyncDisposable
     }
 
     /// <summary>Every .NET process with a diagnostics port, except this one.</summary>
-    public static ProcessWatcher AllProcesses(TrendOptions? trendOptions = null) => new(ProcessLocator.List, trendOptions);
+    public static ProcessWatcher AllProcesses(TrendOptions? trendOptions = null) => new(new ProcessScanner().List, trendOptions);
 
     public TrendOptions TrendOptions { get; }
 

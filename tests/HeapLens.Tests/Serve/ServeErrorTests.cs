@@ -63,9 +63,10 @@ public sealed class ServeErrorTests(ServedTargetFixture served) : IClassFixture<
         Assert.Equal(200, header.Status);
         Assert.Equal(200, query.Status);
         Assert.StartsWith("text/html", query.Header("Content-Type"));
-        // The index lists the served process, and carries the token into its links.
+        // The index lists the served process, and carries the token into its links (relative to the page).
         Assert.Contains($"<td>{Pid}</td>", query.Body);
-        Assert.Contains($"/debug/pprof/allocs?pid={Pid}&amp;seconds=30&amp;token=", query.Body);
+        Assert.Contains($"href=\"allocs?pid={Pid}&amp;seconds=30&amp;token=", query.Body);
+        Assert.Contains($"href=\"../heaplens/gc?pid={Pid}&amp;token=", query.Body);
     }
 
     [Theory]

@@ -128,9 +128,43 @@ public sealed class ServeProfileTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
 
         Assert.Equal(baseline, SocketCount.WaitFor(target.Id, baseline, TimeSpan.FromSeconds(30)));
-        // And the gate is open again: the next request records.
-        using var next = await server.Http.GetAsync($"/debug/pprof/allocs?pid={target.Id}&seconds=1");
-        Assert.Equal(200, (int)next.StatusCode);
+        // And the gate opens again (the handler ends a moment after the target closed the session): the next request records.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        HttpResponseMessage next;
+        while ((int)(next = await server.Http.GetAsync($"/debug/pprof/allocs?pid={target.Id}&seconds=1")).StatusCode == 429
+               && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            next.Dispose();
+            await Task.Delay(200);
+        }
+        using (next)
+            Assert.Equal(200, (int)next.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_cancelled_heap_profile_ends_its_session_without_the_closing_heap_walk()
+    {
+        using var target = TargetProcess.StartTestTarget();
+        using var server = RunningServer.Start("-p", target.Id.ToString(CultureInfo.InvariantCulture));
+        Thread.Sleep(2000); // the agent's own GC session opens at start
+        int baseline = SocketCount.Of(target.Id);
+        // The idle target runs no GC of its own: its gen2 count moves only when something induces one.
+        string gen2 = target.Send("gc 0").Split(' ').Last();
+
+        using var cancel = new CancellationTokenSource();
+        var request = server.Http.GetAsync($"/debug/pprof/heap?pid={target.Id}&seconds=120", cancel.Token);
+        RawTrace.WaitFor(server.Process.Id, 1, TimeSpan.FromSeconds(60));
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
+
+        // The session ended (a walk would have held it open until the walk was over)...
+        Assert.Equal(baseline, SocketCount.WaitFor(target.Id, baseline, TimeSpan.FromSeconds(30)));
+        Thread.Sleep(3000); // ...and no walk follows late
+        Assert.Equal(baseline, SocketCount.Of(target.Id));
+        Assert.Equal(gen2, target.Send("gc 0").Split(' ').Last());
+        // The gate is open again: the next heap request is not refused as busy.
+        using var next = await server.Http.GetAsync($"/debug/pprof/heap?pid={target.Id}&seconds=1&debug=1");
+        Assert.NotEqual(429, (int)next.StatusCode);
     }
 
     [Fact]
