@@ -48,6 +48,23 @@ public static class DominatorGroups
         return top;
     }
 
+    /// <summary>
+    /// The objects <paramref name="node"/> immediately dominates (null: the GC roots' objects) as one row
+    /// per type, biggest first: what the tree explorer shows before a million single rows. Objects held
+    /// by a named root stay rows of their own (<see cref="IsGroupMember"/> tells the rest).
+    /// </summary>
+    public static IReadOnlyList<DominatorGroup> OfChildren(AnalyzedSnapshot analyzed, int? node)
+    {
+        var tree = analyzed.Tree;
+        return node is int parent
+            ? Group(analyzed.Snapshot, tree, tree.ChildrenOf(parent).ToArray(), roots: null, minBytes: 0)
+            : Group(analyzed.Snapshot, tree, tree.RootChildren, analyzed.Roots, minBytes: 0);
+    }
+
+    /// <summary>Whether a child of a row belongs to its type's group: of that type and not held by a named root.</summary>
+    public static bool IsGroupMember(HeapSnapshot snapshot, RootLabels roots, int node, int typeIndex) =>
+        snapshot.TypeIndex[node] == typeIndex && roots.Of(node) is not { Name: not null };
+
     private static List<DominatorGroup> Group(HeapSnapshot snapshot, DominatorTree tree, IEnumerable<int> nodes, RootLabels? roots, long minBytes)
     {
         // Rooted objects stay apart by root (two static dictionaries are two rows); the rest by type.
