@@ -103,7 +103,7 @@ public static class DominatorGroups
                 RetainedBytes = retained,
                 ShallowBytes = shallow,
                 Root = members.Count == 1 ? roots?.Of(members[0]) : null,
-                Address = members.Count == 1 ? snapshot.Addresses[members[0]] : null,
+                Address = members.Count == 1 ? snapshot.AddressOf(members[0]) : null,
                 Members = members.ToArray(),
             });
         }

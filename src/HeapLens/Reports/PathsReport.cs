@@ -37,7 +37,7 @@ public sealed record PathsReport(SnapshotHeader Snapshot, string? Type, IReadOnl
     public static PathsReport ForAddress(AnalyzedSnapshot analyzed, ulong address)
     {
         var snapshot = analyzed.Snapshot;
-        int node = AddressIndex.For(snapshot.Addresses).Find(address);
+        int node = snapshot.FindNode(address);
         if (node < 0)
             throw new HeapLensException($"no object starts at 0x{address.ToString("x", CultureInfo.InvariantCulture)} in this snapshot");
         return new PathsReport(SnapshotHeader.Of(snapshot), null, [PathTo(analyzed, node)]);
