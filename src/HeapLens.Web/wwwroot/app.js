@@ -177,7 +177,7 @@ async function showDominators() {
   const first = await api('/api/snapshot/groups');
   appendGroups(tree, first, null, 0);
   render(el('p', { class: 'muted' }, `What keeps the ${bytes(first.reachableBytes)} reachable alive: each object owns what only it keeps alive; ` +
-    'children of one type are one row, as `dominators` prints them. Click ▸ to expand.'), tree);
+    'children of one type are one row, as the dominators command prints them. Click ▸ to expand.'), tree);
 }
 
 const PAGE = 100;
