@@ -47,6 +47,10 @@ public static class WebRun
         Console.WriteLine($"node {biggest} has {fan.Tree.ChildrenOf(biggest).Length:N0} dominated children");
         for (int i = 0; i < 3; i++)
             Timed("first page (100) of its children, as JSON", () => ReportJson.Serialize(DominatorChildrenReport.Create(fan, biggest, 0)).Length);
+        for (int i = 0; i < 3; i++)
+            Timed("its children grouped by type (what the explorer asks first), as JSON", () => ReportJson.Serialize(DominatorGroupsReport.Create(fan, biggest)).Length);
+        int type = fan.Snapshot.TypeIndex[fan.Tree.ChildrenOf(biggest)[0]];
+        Timed("first page (100) of the biggest group's members, as JSON", () => ReportJson.Serialize(DominatorChildrenReport.Create(fan, biggest, 0, typeIndex: type)).Length);
         Timed("page 11 (offset 1,000)", () => ReportJson.Serialize(DominatorChildrenReport.Create(fan, biggest, 1000)).Length);
         Timed("a late page (offset 900,000: full sort)", () => ReportJson.Serialize(DominatorChildrenReport.Create(fan, biggest, 900_000)).Length);
 

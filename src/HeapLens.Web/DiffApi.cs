@@ -12,7 +12,9 @@ internal static class DiffApi
     {
         app.MapGet("/api/diff/types", (HttpRequest r) => Json.Of(DiffReport.ByType(before, after,
             QueryValues.Enum(r, "sort", TypeOrder.Retained), QueryValues.Int(r, "n", 20, 1, int.MaxValue))));
-        app.MapGet("/api/diff/retainers", (HttpRequest r) => Json.Of(DiffReport.ByRetainer(before, after,
+        // Every retainer of both snapshots, matched: computed on the first visit, then kept for the pair.
+        var growth = new Lazy<IReadOnlyList<RetainerChange>>(() => RetainerDiff.Growth(before, after));
+        app.MapGet("/api/diff/retainers", (HttpRequest r) => Json.Of(DiffReport.ByRetainer(before, after, growth.Value,
             QueryValues.Int(r, "n", 20, 1, int.MaxValue))));
     }
 }

@@ -39,11 +39,16 @@ internal static class SnapshotApi
 
         app.MapGet("/api/snapshot/info", () => Json.Of(info.Value));
 
-        // One page of a node's dominated children (no node: the GC roots' children).
+        // One page of a node's dominated children (no node: the GC roots' children); with a type, of that type's group.
         app.MapGet("/api/snapshot/children", (HttpRequest r) => Json.Of(DominatorChildrenReport.Create(analyzed,
             QueryValues.OptionalInt(r, "node", 0, int.MaxValue),
             QueryValues.Int(r, "offset", 0, 0, int.MaxValue),
-            QueryValues.Int(r, "limit", DominatorChildrenReport.DefaultPageSize, 1, DominatorChildrenReport.MaxPageSize))));
+            QueryValues.Int(r, "limit", DominatorChildrenReport.DefaultPageSize, 1, DominatorChildrenReport.MaxPageSize),
+            QueryValues.OptionalInt(r, "type", 0, int.MaxValue))));
+
+        // A node's children grouped by type, as `dominators` shows them: what the explorer opens first.
+        app.MapGet("/api/snapshot/groups", (HttpRequest r) => Json.Of(DominatorGroupsReport.Create(analyzed,
+            QueryValues.OptionalInt(r, "node", 0, int.MaxValue))));
 
         // The retention as a flame graph: `export`'s profile (root -> dominator path -> type), merged and
         // pruned like a profile's; built on the first visit, then kept per sample type.

@@ -35,21 +35,33 @@ public sealed class WebUiTests(Chromium chromium, LeakyServiceFiles files)
         Assert.All(shownTypes, t => Assert.StartsWith("LeakyService.", t));
         await Screenshots.TakeAsync(page, "web-types.png");
 
-        // Dominator tree: the sessions dictionary, its entries array, one session: three levels opened.
+        // Dominator tree: the sessions dictionary (named as the CLI prints it), its entries array, the
+        // sessions as one row of their type, one session: three levels opened, then the group's members.
         await page.ClickAsync("#tabs button[data-view=dominators]");
         var level1 = page.Locator(".tree > .node").Filter(new() { Has = page.Locator(":scope > .row", new() { HasText = "SessionStore.s_sessions" }) });
+        Assert.Contains("System.Collections.Generic.Dictionary<System.Int64, LeakyService.SessionState>", await level1.Locator(":scope > .row .type").InnerTextAsync());
         await level1.Locator(":scope > .row .toggle").ClickAsync();
         var level2 = level1.Locator(":scope > .kids > .node").First;
         await level2.Locator(":scope > .row .toggle").ClickAsync();
-        var level3 = level2.Locator(":scope > .kids > .node").Filter(new() { HasText = "LeakyService.SessionState" }).First;
+        var level3 = level2.Locator(":scope > .kids > .node").Filter(new() { Has = page.Locator(":scope > .row.group", new() { HasText = "LeakyService.SessionState" }) });
+        int sessions = int.Parse((await level3.Locator(":scope > .row .count").InnerTextAsync()).TrimEnd('×', ' '), NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        Assert.True(sessions > 100, $"{sessions} sessions");
         await level3.Locator(":scope > .row .toggle").ClickAsync();
-        var level4 = level3.Locator(":scope > .kids > .node > .row").First;
-        await level4.WaitForAsync();
-        Assert.Contains("System.Byte[]", await level4.InnerTextAsync());
+        // The group pages its members: the first 100 sessions, then a button for the rest.
+        var members = level3.Locator(":scope > .kids > .node");
+        await members.First.WaitForAsync();
+        Assert.Equal(100, await members.CountAsync());
+        Assert.Equal($"show 100 more ({(sessions - 100).ToString("N0", CultureInfo.InvariantCulture)} left)", await level3.Locator(":scope > .kids > button.more").InnerTextAsync());
+        var session = members.First;
+        Assert.Contains("LeakyService.SessionState", await session.Locator(":scope > .row").InnerTextAsync());
+        await session.Locator(":scope > .row .toggle").ClickAsync();
+        var level5 = session.Locator(":scope > .kids > .node > .row").First;
+        await level5.WaitForAsync();
+        Assert.Contains("System.Byte[]", await level5.InnerTextAsync());
         await Screenshots.TakeAsync(page, "web-dominators.png");
 
         // Paths of the session object: from the static field down to it.
-        await level3.Locator(":scope > .row button.link").ClickAsync();
+        await session.Locator(":scope > .row button.link").ClickAsync();
         await page.WaitForSelectorAsync(".path .rootlabel", Visible);
         Assert.Equal("static LeakyService.SessionStore.s_sessions", await page.InnerTextAsync(".path .rootlabel"));
         Assert.Contains("LeakyService.SessionState", await page.InnerTextAsync(".path"));

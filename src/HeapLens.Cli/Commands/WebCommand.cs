@@ -27,6 +27,7 @@ internal static class WebCommand
         };
         var port = new Option<int>("--port") { Description = "The port to listen on (default: a free one)." };
         var open = new Option<bool>("--open") { Description = "Open the page in the default browser." };
+        var normalize = ProfileBaseOptions.Normalization();
         var host = new Option<string>("--host")
         {
             Description = "The address to listen on. Anything but loopback lets other machines reach the page (with the token).",
@@ -35,7 +36,7 @@ internal static class WebCommand
         };
         var command = new Command("web", "Explore a snapshot, a diff of two snapshots, a profile or a GC timeline in the browser (until Ctrl+C).")
         {
-            file, newer, port, open, host,
+            file, newer, port, open, host, normalize,
         };
         command.SetAction(result => CommandRunner.Run(() =>
         {
@@ -46,7 +47,7 @@ internal static class WebCommand
             if (!IPAddress.TryParse(hostText, out var address))
                 throw new HeapLensException($"--host: '{hostText}' is not an IP address");
             string path = result.GetValue(file)!;
-            var content = Load(path, result.GetValue(newer));
+            var content = Load(path, result.GetValue(newer), result.GetValue(normalize));
             var options = new WebServerOptions(address, portNumber, AccessToken.Generate());
             if (!options.IsLoopbackOnly)
                 CommandRunner.WriteError($"warning: listening on {address}: anyone who can reach this machine and learns the token can read the snapshot");
@@ -76,11 +77,13 @@ internal static class WebCommand
     }
 
     /// <summary>Decides by content, as `top` does: snapshots or profiles (one, or two for a diff).</summary>
-    private static WebContent Load(string path, string? newerPath)
+    private static WebContent Load(string path, string? newerPath, bool normalize)
     {
         if (newerPath is not null && !HeapSnapFile.LooksLikeSnapshot(path) && PprofFile.LooksLikeProfile(path))
-            // Checked as `diff` checks them: the same sample types, a snapshot among them named.
-            return WebContent.OfProfileDiff(ProfileLoader.LoadPair(path, newerPath, normalize: false));
+            // Checked as `diff` checks them: the same sample types, a snapshot among them named; --normalize as `diff --normalize`.
+            return WebContent.OfProfileDiff(ProfileLoader.LoadPair(path, newerPath, normalize));
+        if (normalize)
+            throw new HeapLensException("--normalize compares two profiles: give two .pb.gz files");
         if (newerPath is not null)
         {
             foreach (string p in new[] { path, newerPath })

@@ -31,6 +31,27 @@ const pct = (part, whole) => whole ? (100 * part / whole).toFixed(1) + '%' : '0.
 const signed = (n, f) => (n > 0 ? '+' : '') + f(n);
 function value(n, unit) { return unit === 'bytes' ? bytes(n) : count(n); }
 
+// A runtime type name as the CLI's text views print it (TypeNames.Pretty): "Dictionary`2[System.Int32,X]"
+// reads "Dictionary<System.Int32, X>"; array brackets stay. The API keeps the runtime's names; only the page shows these.
+function typeName(name) {
+  if (!name || !name.includes('`')) return name;
+  let out = '';
+  const open = []; // per '[': whether it opened a generic argument list
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i];
+    if (c === '`') {
+      let d = i + 1;
+      while (d < name.length && name[d] >= '0' && name[d] <= '9') d++;
+      if (d < name.length && name[d] === '[' && d > i + 1) { out += '<'; open.push(true); i = d; continue; }
+      out += name.slice(i, d); i = d - 1;
+    } else if (c === '[') { open.push(false); out += c; }
+    else if (c === ']') out += open.length > 0 && open.pop() ? '>' : ']';
+    else if (c === ',' && open.length > 0 && open[open.length - 1]) out += ', ';
+    else out += c;
+  }
+  return out;
+}
+
 async function api(path, params) {
   const query = new URLSearchParams();
   for (const [k, v] of Object.entries(params || {})) if (v !== undefined && v !== null && v !== '') query.set(k, v);
@@ -99,13 +120,13 @@ async function showOverview() {
     ? el('div', { class: 'verdict ok' }, `No leak suspect: nothing retains ${(suspects.suspectShare * 100).toFixed(0)}% or more of the reachable heap.`)
     : el('div', { class: 'verdict bad' }, el('strong', {}, `${suspects.suspects.length} leak suspect(s)`),
         el('ul', {}, suspects.suspects.map(s => el('li', {},
-          s.root ? el('span', { class: 'rootlabel' }, s.root) : 'no root', ' holds ', el('span', { class: 'type' }, s.type),
+          s.root ? el('span', { class: 'rootlabel' }, s.root) : 'no root', ' holds ', el('span', { class: 'type' }, typeName(s.type)),
           s.instances > 1 ? ` (${s.instances} instances)` : '', ` retaining ${bytes(s.retainedBytes)} (${pct(s.retainedBytes, suspects.totalBytes)})`,
-          s.accumulates ? [' — accumulates ', count(s.accumulates.count), ' × ', el('span', { class: 'type' }, s.accumulates.type)] : '',
+          s.accumulates ? [' — accumulates ', count(s.accumulates.count), ' × ', el('span', { class: 'type' }, typeName(s.accumulates.type))] : '',
           ' ', pathsLink({ type: s.type })))));
   const rows = dom.roots.map(r => el('tr', {},
     el('td', {}, r.root ? el('span', { class: 'rootlabel' }, r.root) : el('span', { class: 'muted' }, '(held by several)')),
-    el('td', { class: 'type' }, r.type, r.count > 1 ? ` × ${r.count}` : ''),
+    el('td', { class: 'type' }, typeName(r.type), r.count > 1 ? ` × ${r.count}` : ''),
     el('td', { class: 'num' }, bytes(r.retainedBytes)),
     el('td', {}, bar(100 * r.retainedBytes / dom.reachableBytes), pct(r.retainedBytes, dom.reachableBytes)),
     el('td', {}, r.address ? pathsLink({ address: r.address }) : pathsLink({ type: r.type }))));
@@ -134,15 +155,15 @@ async function showTypes() {
   });
   const LIMIT = 500;
   function draw() {
-    const shown = report.types.filter(t => !state.filter || state.filter.test(t.type));
+    const shown = report.types.filter(t => !state.filter || state.filter.test(t.type) || state.filter.test(typeName(t.type)));
     shown.sort((a, b) => {
       const x = a[state.key], y = b[state.key];
-      const c = typeof x === 'string' ? x.localeCompare(y) : x - y;
+      const c = typeof x === 'string' ? typeName(x).localeCompare(typeName(y)) : x - y;
       return state.desc ? -c : c;
     });
     for (const th of head.children) th.textContent = th.textContent.replace(/ [▲▼]$/, '') + (th.dataset.key === state.key ? (state.desc ? ' ▼' : ' ▲') : '');
     body.replaceChildren(...shown.slice(0, LIMIT).map(t => el('tr', {},
-      el('td', { class: 'type' }, t.type), el('td', { class: 'num' }, count(t.count)),
+      el('td', { class: 'type' }, typeName(t.type)), el('td', { class: 'num' }, count(t.count)),
       el('td', { class: 'num' }, bytes(t.shallowBytes)), el('td', { class: 'num' }, bytes(t.retainedBytes)),
       el('td', {}, pathsLink({ type: t.type })))));
     summary.textContent = `${count(shown.length)} of ${count(report.types.length)} types` + (shown.length > LIMIT ? ` (first ${LIMIT} shown)` : '');
@@ -153,50 +174,74 @@ async function showTypes() {
 
 async function showDominators() {
   const tree = el('div', { class: 'tree' });
-  const first = await api('/api/snapshot/children');
-  appendChildren(tree, first, null);
-  render(el('p', { class: 'muted' }, `What keeps the ${bytes(first.reachableBytes)} reachable alive: each object owns what only it keeps alive. Click ▸ to expand.`), tree);
+  const first = await api('/api/snapshot/groups');
+  appendGroups(tree, first, null, 0);
+  render(el('p', { class: 'muted' }, `What keeps the ${bytes(first.reachableBytes)} reachable alive: each object owns what only it keeps alive; ` +
+    'children of one type are one row, as the dominators command prints them. Click ▸ to expand.'), tree);
 }
 
-// Appends one page of children to a container, with "show N more" when the parent has more.
-function appendChildren(container, page, node) {
-  for (const c of page.children) container.append(treeNode(c));
+const PAGE = 100;
+
+// "show N more (M left)": runs load() once, then removes itself.
+function moreButton(container, left, load) {
+  const more = el('button', { class: 'link more', onclick: async () => {
+    more.disabled = true;
+    try { await load(); more.remove(); } catch (e) { more.replaceWith(failure(e)); }
+  } }, `show ${count(Math.min(left, PAGE))} more (${count(left)} left)`);
+  container.append(more);
+}
+
+// A node's children grouped by type (the report holds every group): a group of one is the object itself.
+function appendGroups(container, report, node, start) {
+  for (const g of report.groups.slice(start, start + PAGE)) container.append(g.object ? treeNode(g.object) : groupNode(g, node));
+  const shown = Math.min(report.groups.length, start + PAGE);
+  if (shown < report.groups.length) moreButton(container, report.groups.length - shown, async () => appendGroups(container, report, node, shown));
+}
+
+// Appends one page of children (of one type's group when type is given), with "show N more" when there are more.
+function appendChildren(container, page, node, type) {
   const shown = page.offset + page.children.length;
-  if (shown < page.childCount) {
-    const left = page.childCount - shown;
-    const more = el('button', { class: 'link more', onclick: async () => {
-      more.disabled = true;
-      try {
-        const next = await api('/api/snapshot/children', { node, offset: shown });
-        more.remove();
-        appendChildren(container, next, node);
-      } catch (e) { more.replaceWith(failure(e)); }
-    } }, `show ${count(Math.min(left, 100))} more (${count(left)} left)`);
-    container.append(more);
-  }
+  const at = container.querySelector(':scope > .more');
+  for (const c of page.children) container.insertBefore(treeNode(c), at);
+  if (shown < page.childCount)
+    moreButton(container, page.childCount - shown, async () => appendChildren(container, await api('/api/snapshot/children', { node, type, offset: shown }), node, type));
+}
+
+// Expands on the first click, folds and unfolds after; load(kids) fills the children once.
+function expandable(row, toggle, load) {
+  const kids = el('div', { class: 'kids', hidden: '' });
+  let loaded = false;
+  toggle.addEventListener('click', async () => {
+    if (!kids.hidden) { kids.hidden = true; toggle.textContent = '▸'; return; }
+    kids.hidden = false; toggle.textContent = '▾';
+    if (loaded) return;
+    loaded = true;
+    try { await load(kids); } catch (e) { kids.append(failure(e)); }
+  });
+  return el('div', { class: 'node' }, row, kids);
+}
+
+// "N × Type": the same-typed children of one node; expanding pages its members, biggest first.
+function groupNode(g, node) {
+  const toggle = el('span', { class: 'toggle' }, '▸');
+  const row = el('div', { class: 'row group', 'data-type-index': g.typeIndex },
+    toggle, el('span', { class: 'size' }, bytes(g.retainedBytes)), el('span', { class: 'pct' }, g.retainedPercent.toFixed(1) + '%'),
+    bar(g.retainedPercent), el('span', { class: 'count' }, `${count(g.count)} ×`), el('span', { class: 'type' }, typeName(g.type)),
+    el('span', { class: 'muted' }, `${bytes(g.shallowBytes)} shallow`), pathsLink({ type: g.type }));
+  return expandable(row, toggle, async kids =>
+    appendChildren(kids, await api('/api/snapshot/children', { node, type: g.typeIndex }), node, g.typeIndex));
 }
 
 function treeNode(c) {
-  const kids = el('div', { class: 'kids', hidden: '' });
   const toggle = el('span', { class: 'toggle' }, c.childCount > 0 ? '▸' : '');
   const row = el('div', { class: 'row', 'data-node': c.node },
     toggle, el('span', { class: 'size' }, bytes(c.retainedBytes)), el('span', { class: 'pct' }, c.retainedPercent.toFixed(1) + '%'),
     bar(c.retainedPercent), c.root ? el('span', { class: 'root' }, c.root) : null,
-    el('span', { class: 'type' }, c.type), el('span', { class: 'addr' }, c.address),
+    el('span', { class: 'type' }, typeName(c.type)), el('span', { class: 'addr' }, c.address),
     c.childCount > 0 ? el('span', { class: 'muted' }, `${count(c.childCount)} children`) : null,
     pathsLink({ address: c.address }));
-  let loaded = false;
-  if (c.childCount > 0) {
-    toggle.addEventListener('click', async () => {
-      if (!kids.hidden) { kids.hidden = true; toggle.textContent = '▸'; return; }
-      kids.hidden = false; toggle.textContent = '▾';
-      if (loaded) return;
-      loaded = true;
-      try { appendChildren(kids, await api('/api/snapshot/children', { node: c.node }), c.node); }
-      catch (e) { kids.append(failure(e)); }
-    });
-  }
-  return el('div', { class: 'node' }, row, kids);
+  if (c.childCount === 0) return el('div', { class: 'node' }, row);
+  return expandable(row, toggle, async kids => appendGroups(kids, await api('/api/snapshot/groups', { node: c.node }), c.node, 0));
 }
 
 async function showPaths(params) {
@@ -210,14 +255,14 @@ async function showPaths(params) {
     return;
   }
   const report = await api('/api/snapshot/paths', params.address ? { address: params.address } : { type: params.type, n: 5 });
-  render(form, el('h2', {}, params.address ? `Path to ${params.address}` : `Paths to the biggest instances of ${report.type}`),
+  render(form, el('h2', {}, params.address ? `Path to ${params.address}` : `Paths to the biggest instances of ${typeName(report.type)}`),
     report.paths.map(p => el('div', { class: 'path' },
-      el('div', {}, el('span', { class: 'type' }, p.type), ' ', el('span', { class: 'addr mono' }, p.address),
+      el('div', {}, el('span', { class: 'type' }, typeName(p.type)), ' ', el('span', { class: 'addr mono' }, p.address),
         ` retains ${bytes(p.retainedBytes)}`, p.reachable ? ` — ${count(p.length)} objects from its root` : ''),
       !p.reachable ? el('p', { class: 'muted' }, 'No strong GC root reaches this object.')
         : el('ol', {}, el('li', { class: 'rootlabel' }, p.root || 'root'),
           p.hops.map(s => el('li', {}, s.elided ? el('span', { class: 'muted' }, `… ${count(s.count)} objects …`)
-            : [s.type, s.count > 1 ? ` × ${count(s.count)}` : '', s.address ? el('span', { class: 'addr' }, '  ' + s.address) : '',
+            : [typeName(s.type), s.count > 1 ? ` × ${count(s.count)}` : '', s.address ? el('span', { class: 'addr' }, '  ' + s.address) : '',
                s.retainedBytes != null ? el('span', { class: 'muted' }, '  ' + bytes(s.retainedBytes)) : '']))))));
 }
 
@@ -230,7 +275,7 @@ async function showDiffTypes() {
   render(diffHeader(report), table(['Type', { title: 'Δ Retained', num: true }, { title: 'Δ Count', num: true },
     { title: 'Δ Shallow', num: true }, { title: 'Count (base → new)', num: true }, ''],
   report.types.map(t => el('tr', {},
-    el('td', { class: 'type' }, t.status === 'new' || t.status === 'vanished' ? el('span', { class: 'badge ' + t.status }, t.status) : null, t.type),
+    el('td', { class: 'type' }, t.status === 'new' || t.status === 'vanished' ? el('span', { class: 'badge ' + t.status }, t.status) : null, typeName(t.type)),
     deltaCell(t.deltaRetainedBytes, bytes), deltaCell(t.deltaCount, count), deltaCell(t.deltaShallowBytes, bytes),
     el('td', { class: 'num' }, `${count(t.baseCount)} → ${count(t.newCount)}`),
     el('td', {}, t.status !== 'vanished' ? pathsLink({ type: t.type }) : null)))));
@@ -241,10 +286,10 @@ async function showDiffRetainers() {
   render(diffHeader(report), table(['Retainer', 'Type', { title: 'Base', num: true }, { title: 'New', num: true }, { title: 'Δ Retained', num: true }, 'Accumulates', ''],
     report.retainers.map(r => el('tr', {},
       el('td', {}, el('span', { class: 'rootlabel' }, r.root || r.retainer)),
-      el('td', { class: 'type' }, r.baseRetainedBytes === 0 ? el('span', { class: 'badge new' }, 'new') : r.newRetainedBytes === 0 ? el('span', { class: 'badge vanished' }, 'vanished') : null, r.type),
+      el('td', { class: 'type' }, r.baseRetainedBytes === 0 ? el('span', { class: 'badge new' }, 'new') : r.newRetainedBytes === 0 ? el('span', { class: 'badge vanished' }, 'vanished') : null, typeName(r.type)),
       el('td', { class: 'num' }, bytes(r.baseRetainedBytes)), el('td', { class: 'num' }, bytes(r.newRetainedBytes)),
       deltaCell(r.deltaRetainedBytes, bytes),
-      el('td', { class: 'type' }, r.accumulates ? `${r.accumulates.type} ${count(r.accumulates.baseCount)} → ${count(r.accumulates.newCount)}` : ''),
+      el('td', { class: 'type' }, r.accumulates ? `${typeName(r.accumulates.type)} ${count(r.accumulates.baseCount)} → ${count(r.accumulates.newCount)}` : ''),
       el('td', {}, r.newRetainedBytes > 0 ? pathsLink({ type: r.type }) : null)))));
 }
 

@@ -10,6 +10,7 @@ namespace HeapLens.Analysis;
 public sealed class AnalyzedSnapshot
 {
     private readonly Lazy<ShortestPaths> _paths;
+    private readonly Lazy<RootPathSearch> _pathSearch;
     private readonly Lazy<RootLabels> _roots;
     private readonly Lazy<IReadOnlyList<TypeRetention>> _types;
 
@@ -20,6 +21,7 @@ public sealed class AnalyzedSnapshot
         Snapshot = snapshot;
         Tree = tree;
         _paths = new Lazy<ShortestPaths>(() => ShortestPaths.Compute(snapshot));
+        _pathSearch = new Lazy<RootPathSearch>(() => new RootPathSearch(snapshot, tree));
         _roots = new Lazy<RootLabels>(() => new RootLabels(snapshot));
         _types = new Lazy<IReadOnlyList<TypeRetention>>(() => RetainedByType.Compute(snapshot, tree));
     }
@@ -30,8 +32,14 @@ public sealed class AnalyzedSnapshot
 
     public DominatorTree Tree { get; }
 
-    /// <summary>Shortest paths from the GC roots (breadth-first), for `paths` and for naming what holds a suspect.</summary>
+    /// <summary>Shortest paths from the GC roots to every object (breadth-first, two ints per object): for reports that ask of every root's object (diff by retainer).</summary>
     public ShortestPaths Paths => _paths.Value;
+
+    /// <summary>
+    /// The same paths, searched one object at a time and kept for none (for `paths` and for naming what
+    /// holds a suspect); the full <see cref="Paths"/> when something already computed them.
+    /// </summary>
+    public IRootPaths PathSearch => _paths.IsValueCreated ? _paths.Value : _pathSearch.Value;
 
     public RootLabels Roots => _roots.Value;
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using HeapLens.Snapshots;
 
 namespace HeapLens.Analysis;
@@ -48,6 +49,57 @@ public static class DominatorGroups
         return top;
     }
 
+    /// <summary>
+    /// The objects <paramref name="node"/> immediately dominates (null: the GC roots' objects) as one row
+    /// per type, biggest first: what the tree explorer shows before a million single rows. Objects held
+    /// by a named root stay rows of their own (<see cref="IsGroupMember"/> tells the rest).
+    /// </summary>
+    public static IReadOnlyList<DominatorGroup> OfChildren(AnalyzedSnapshot analyzed, int? node)
+    {
+        var tree = analyzed.Tree;
+        return node is int parent
+            ? SumByType(analyzed.Snapshot, tree, tree.ChildrenOf(parent))
+            : Group(analyzed.Snapshot, tree, tree.RootChildren, analyzed.Roots, minBytes: 0);
+    }
+
+    // Below the roots no child is held by a root: one pass of sums per type, no member lists (a node
+    // with a million children costs a million additions, not a million-entry list per type).
+    private static List<DominatorGroup> SumByType(HeapSnapshot snapshot, DominatorTree tree, ReadOnlySpan<int> children)
+    {
+        var sums = new Dictionary<int, (int Count, long Retained, long Shallow, int First)>();
+        long[] retained = tree.RetainedSize;
+        foreach (int child in children)
+        {
+            ref var sum = ref CollectionsMarshal.GetValueRefOrAddDefault(sums, snapshot.TypeIndex[child], out bool seen);
+            if (!seen)
+                sum.First = child;
+            sum.Count++;
+            sum.Retained += retained[child];
+            sum.Shallow += snapshot.SizeOf(child);
+        }
+        var result = sums.Select(p => new DominatorGroup
+        {
+            TypeIndex = p.Key,
+            TypeName = snapshot.TypeNames[p.Key],
+            Count = p.Value.Count,
+            RetainedBytes = p.Value.Retained,
+            ShallowBytes = p.Value.Shallow,
+            Address = p.Value.Count == 1 ? snapshot.AddressOf(p.Value.First) : null,
+            Members = p.Value.Count == 1 ? [p.Value.First] : [],
+        }).ToList();
+        SortBiggestFirst(result);
+        return result;
+    }
+
+    private static void SortBiggestFirst(List<DominatorGroup> groups) =>
+        groups.Sort((a, b) => b.RetainedBytes != a.RetainedBytes
+            ? b.RetainedBytes.CompareTo(a.RetainedBytes)
+            : string.CompareOrdinal(a.TypeName, b.TypeName));
+
+    /// <summary>Whether a child of a row belongs to its type's group: of that type and not held by a named root.</summary>
+    public static bool IsGroupMember(HeapSnapshot snapshot, RootLabels roots, int node, int typeIndex) =>
+        snapshot.TypeIndex[node] == typeIndex && roots.Of(node) is not { Name: not null };
+
     private static List<DominatorGroup> Group(HeapSnapshot snapshot, DominatorTree tree, IEnumerable<int> nodes, RootLabels? roots, long minBytes)
     {
         // Rooted objects stay apart by root (two static dictionaries are two rows); the rest by type.
@@ -86,13 +138,11 @@ public static class DominatorGroups
                 RetainedBytes = retained,
                 ShallowBytes = shallow,
                 Root = members.Count == 1 ? roots?.Of(members[0]) : null,
-                Address = members.Count == 1 ? snapshot.Addresses[members[0]] : null,
+                Address = members.Count == 1 ? snapshot.AddressOf(members[0]) : null,
                 Members = members.ToArray(),
             });
         }
-        result.Sort((a, b) => b.RetainedBytes != a.RetainedBytes
-            ? b.RetainedBytes.CompareTo(a.RetainedBytes)
-            : string.CompareOrdinal(a.TypeName, b.TypeName));
+        SortBiggestFirst(result);
         return result;
     }
 }

@@ -42,9 +42,9 @@ public static class LeakSuspects
     public const int LinkedListMinimum = 16;
 
     public static IReadOnlyList<LeakSuspect> Find(AnalyzedSnapshot analyzed) =>
-        Find(analyzed.Snapshot, analyzed.Tree, analyzed.Roots, analyzed.Paths);
+        Find(analyzed.Snapshot, analyzed.Tree, analyzed.Roots, analyzed.PathSearch);
 
-    public static IReadOnlyList<LeakSuspect> Find(HeapSnapshot snapshot, DominatorTree tree, RootLabels roots, ShortestPaths paths)
+    public static IReadOnlyList<LeakSuspect> Find(HeapSnapshot snapshot, DominatorTree tree, RootLabels roots, IRootPaths paths)
     {
         long heap = tree.ReachableBytes;
         long threshold = (long)(heap * SuspectShare);
@@ -185,7 +185,7 @@ public static class LeakSuspects
         }
     }
 
-    private static RootLabel? RootOf(HeapSnapshot snapshot, RootLabels roots, ShortestPaths paths, int node)
+    private static RootLabel? RootOf(HeapSnapshot snapshot, RootLabels roots, IRootPaths paths, int node)
     {
         if (roots.Of(node) is { } direct)
             return direct;

@@ -26,7 +26,7 @@ public static class Retainers
         Compute(analyzed.Snapshot, analyzed.Tree, analyzed.Roots, analyzed.Paths);
 
     /// <summary>The path runs are nodes of this snapshot: a retainer is read against the snapshot it came from.</summary>
-    public static IReadOnlyList<Retainer> Compute(HeapSnapshot snapshot, DominatorTree tree, RootLabels labels, ShortestPaths paths)
+    public static IReadOnlyList<Retainer> Compute(HeapSnapshot snapshot, DominatorTree tree, RootLabels labels, IRootPaths paths)
     {
         var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var rootOfGroup = new Dictionary<string, RootLabel?>(StringComparer.Ordinal);
@@ -63,7 +63,7 @@ public static class Retainers
         return result;
     }
 
-    private static RootLabel? RootVia(HeapSnapshot snapshot, ShortestPaths paths, int node)
+    private static RootLabel? RootVia(HeapSnapshot snapshot, IRootPaths paths, int node)
     {
         int root = paths.RootOf(node);
         return root < 0 ? null : new RootLabel(snapshot.Roots.Kinds[root], null);

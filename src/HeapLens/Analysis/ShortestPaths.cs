@@ -6,16 +6,18 @@ namespace HeapLens.Analysis;
 /// Shortest reference paths from the GC roots, by one breadth-first search from every root that
 /// keeps objects alive (weak handles do not). Iterative, two ints per object.
 /// </summary>
-public sealed class ShortestPaths
+public sealed class ShortestPaths : IRootPaths
 {
     private const int NotReached = -2;
     private const int IsRoot = -1;
 
+    private readonly HeapSnapshot _snapshot;
     private readonly int[] _parent;
     private readonly int[] _rootOf;
 
-    private ShortestPaths(int[] parent, int[] rootOf)
+    private ShortestPaths(HeapSnapshot snapshot, int[] parent, int[] rootOf)
     {
+        _snapshot = snapshot;
         _parent = parent;
         _rootOf = rootOf;
     }
@@ -29,8 +31,7 @@ public sealed class ShortestPaths
         var queue = new int[n];
         int head = 0, tail = 0;
         var roots = snapshot.Roots;
-        // Statics first, so that among equally short paths the one from a named field wins.
-        foreach (int r in Enumerable.Range(0, roots.Count).OrderBy(r => roots.Kinds[r] == RootKind.Static ? 0 : 1))
+        foreach (int r in SearchOrder(roots))
         {
             int node = roots.Nodes[r];
             if (!roots.Kinds[r].KeepsAlive() || parent[node] != NotReached)
@@ -54,8 +55,12 @@ public sealed class ShortestPaths
                 queue[tail++] = next;
             }
         }
-        return new ShortestPaths(parent, rootOf);
+        return new ShortestPaths(snapshot, parent, rootOf);
     }
+
+    /// <summary>The roots in the order the search starts from them: statics first, so that among equally short paths the one from a named field wins.</summary>
+    internal static int[] SearchOrder(HeapRoots roots) =>
+        Enumerable.Range(0, roots.Count).OrderBy(r => roots.Kinds[r] == RootKind.Static ? 0 : 1).ToArray();
 
     public bool IsReachable(int node) => _parent[node] != NotReached;
 
@@ -78,11 +83,12 @@ public sealed class ShortestPaths
     /// The path to <paramref name="node"/> as runs of same-typed objects, from the root down; empty if no
     /// strong root reaches it. Memory grows with the number of runs, not with the path's length.
     /// </summary>
-    public List<NodeRun> RunsTo(HeapSnapshot snapshot, int node)
+    public List<NodeRun> RunsTo(int node, out int root)
     {
+        root = RootOf(node);
         if (!IsReachable(node))
             return [];
-        var runs = new NodeRunBuilder(snapshot);
+        var runs = new NodeRunBuilder(_snapshot);
         for (int at = node; at != IsRoot; at = _parent[at])
             runs.Add(at);
         return runs.Reversed();

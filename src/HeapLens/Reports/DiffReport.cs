@@ -95,7 +95,11 @@ public sealed record DiffReport(
     }
 
     public static DiffReport ByRetainer(AnalyzedSnapshot before, AnalyzedSnapshot after, int rows) =>
-        Create(before, after, null, RetainerDiff.Growth(before, after).Take(rows).Select(c => RetainerChangeRow.Of(c, before, after)).ToList());
+        ByRetainer(before, after, RetainerDiff.Growth(before, after), rows);
+
+    /// <param name="growth">What <see cref="RetainerDiff.Growth"/> gives for the pair: a server computes it once and keeps it.</param>
+    public static DiffReport ByRetainer(AnalyzedSnapshot before, AnalyzedSnapshot after, IReadOnlyList<RetainerChange> growth, int rows) =>
+        Create(before, after, null, growth.Take(rows).Select(c => RetainerChangeRow.Of(c, before, after)).ToList());
 
     private static DiffReport Create(AnalyzedSnapshot before, AnalyzedSnapshot after,
         IReadOnlyList<TypeChangeRow>? types, IReadOnlyList<RetainerChangeRow>? retainers)

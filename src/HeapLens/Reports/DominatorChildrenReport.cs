@@ -38,31 +38,54 @@ public sealed record DominatorChildrenReport(
     public const int MaxPageSize = 1000;
 
     /// <param name="node">The parent's index, null for the GC roots.</param>
-    /// <exception cref="HeapLensException">A node that does not exist or no root reaches, a bad offset or page size.</exception>
-    public static DominatorChildrenReport Create(AnalyzedSnapshot analyzed, int? node, int offset, int limit = DefaultPageSize)
+    /// <param name="typeIndex">Only the members of this type's group (see <see cref="DominatorGroups.OfChildren"/>): a group row expanded.</param>
+    /// <exception cref="HeapLensException">A node that does not exist or no root reaches, a bad type, offset or page size.</exception>
+    public static DominatorChildrenReport Create(AnalyzedSnapshot analyzed, int? node, int offset, int limit = DefaultPageSize, int? typeIndex = null)
     {
         var (snapshot, tree) = analyzed;
         if (offset < 0)
             throw new HeapLensException($"offset must not be negative, not {offset}");
         if (limit <= 0 || limit > MaxPageSize)
             throw new HeapLensException($"a page holds 1 to {MaxPageSize} children, not {limit}");
-        if (node is int n && (n < 0 || n >= snapshot.NodeCount || !tree.IsReachable(n)))
-            throw new HeapLensException($"no reachable object {n} in this snapshot");
+        CheckNode(analyzed, node);
+        if (typeIndex is int t && (t < 0 || t >= snapshot.TypeNames.Length))
+            throw new HeapLensException($"no type {t} in this snapshot");
 
         ReadOnlySpan<int> children = node is int parent ? tree.ChildrenOf(parent) : tree.RootChildren;
+        if (typeIndex is int type)
+            children = GroupMembers(analyzed, children, type);
         int[] page = Page(children, tree.RetainedSize, offset, limit);
-        var childStart = tree.ChildStart;
         var rows = new List<DominatorChildRow>(page.Length);
         foreach (int child in page)
-        {
-            rows.Add(new DominatorChildRow(child, PathSegments.Hex(snapshot, child), snapshot.TypeNameOf(child),
-                snapshot.SizeOf(child), tree.RetainedSize[child], ProfileTopReport.Percent(tree.RetainedSize[child], tree.ReachableBytes),
-                childStart[child + 1] - childStart[child], analyzed.Roots.Of(child)?.ToString()));
-        }
+            rows.Add(Row(analyzed, child));
         return node is int p
             ? new DominatorChildrenReport(p, PathSegments.Hex(snapshot, p), snapshot.TypeNameOf(p), tree.RetainedSize[p],
                 tree.ReachableBytes, children.Length, offset, rows)
             : new DominatorChildrenReport(null, null, null, tree.ReachableBytes, tree.ReachableBytes, children.Length, offset, rows);
+    }
+
+    internal static void CheckNode(AnalyzedSnapshot analyzed, int? node)
+    {
+        if (node is int n && (n < 0 || n >= analyzed.Snapshot.NodeCount || !analyzed.Tree.IsReachable(n)))
+            throw new HeapLensException($"no reachable object {n} in this snapshot");
+    }
+
+    internal static DominatorChildRow Row(AnalyzedSnapshot analyzed, int child)
+    {
+        var (snapshot, tree) = analyzed;
+        var childStart = tree.ChildStart;
+        return new DominatorChildRow(child, PathSegments.Hex(snapshot, child), snapshot.TypeNameOf(child),
+            snapshot.SizeOf(child), tree.RetainedSize[child], ProfileTopReport.Percent(tree.RetainedSize[child], tree.ReachableBytes),
+            childStart[child + 1] - childStart[child], analyzed.Roots.Of(child)?.ToString());
+    }
+
+    private static int[] GroupMembers(AnalyzedSnapshot analyzed, ReadOnlySpan<int> children, int type)
+    {
+        var members = new List<int>();
+        foreach (int child in children)
+            if (DominatorGroups.IsGroupMember(analyzed.Snapshot, analyzed.Roots, child, type))
+                members.Add(child);
+        return members.ToArray();
     }
 
     /// <summary>

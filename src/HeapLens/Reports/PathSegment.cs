@@ -46,7 +46,7 @@ public static class PathSegments
         return length;
     }
 
-    public static string Hex(HeapSnapshot snapshot, int node) => $"0x{snapshot.Addresses[node]:x}";
+    public static string Hex(HeapSnapshot snapshot, int node) => $"0x{snapshot.AddressOf(node):x}";
 
     private static List<PathSegment> Bounded(IReadOnlyList<NodeRun> runs, Func<NodeRun, PathSegment> segment)
     {

@@ -37,7 +37,7 @@ public sealed record PathsReport(SnapshotHeader Snapshot, string? Type, IReadOnl
     public static PathsReport ForAddress(AnalyzedSnapshot analyzed, ulong address)
     {
         var snapshot = analyzed.Snapshot;
-        int node = AddressIndex.For(snapshot.Addresses).Find(address);
+        int node = snapshot.FindNode(address);
         if (node < 0)
             throw new HeapLensException($"no object starts at 0x{address.ToString("x", CultureInfo.InvariantCulture)} in this snapshot");
         return new PathsReport(SnapshotHeader.Of(snapshot), null, [PathTo(analyzed, node)]);
@@ -46,9 +46,8 @@ public sealed record PathsReport(SnapshotHeader Snapshot, string? Type, IReadOnl
     public static ObjectPath PathTo(AnalyzedSnapshot analyzed, int node)
     {
         var (snapshot, tree) = analyzed;
-        var paths = analyzed.Paths;
-        var runs = paths.RunsTo(snapshot, node);
-        int root = paths.RootOf(node);
+        var paths = analyzed.PathSearch;
+        var runs = paths.RunsTo(node, out int root);
         string? rootLabel = root < 0 ? null : new RootLabel(snapshot.Roots.Kinds[root], snapshot.Roots.NameOf(root)).ToString();
         return new ObjectPath(snapshot.TypeNameOf(node), PathSegments.Hex(snapshot, node), tree.RetainedSize[node], rootLabel,
             paths.IsReachable(node), PathSegments.Length(runs), PathSegments.Of(snapshot, tree, runs));

@@ -1,3 +1,5 @@
+using HeapLens.DataStructures;
+
 namespace HeapLens.Snapshots;
 
 /// <summary>
@@ -97,6 +99,13 @@ public sealed class HeapSnapshot
     /// the snapshot was loaded from a file (8 bytes per object that most reports never need).
     /// </summary>
     public ulong[] Addresses => _addresses ?? LazyInitializer.EnsureInitialized(ref _addresses, () => _packedAddresses!.Unpack());
+
+    /// <summary>One object's address, read from the packed form while <see cref="Addresses"/> was never asked for.</summary>
+    public ulong AddressOf(int node) => _addresses is { } addresses ? addresses[node] : _packedAddresses!.At(node);
+
+    /// <summary>The object at <paramref name="address"/>, or -1; with the addresses still packed, one pass over them, nothing unpacked.</summary>
+    public int FindNode(ulong address) =>
+        _addresses is { } addresses ? AddressIndex.For(addresses).Find(address) : _packedAddresses!.IndexOf(address);
 
     /// <summary>
     /// Shallow sizes. An object of 4 GB or more (only possible with gcAllowVeryLargeObjects) stores

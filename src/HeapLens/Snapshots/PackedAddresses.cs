@@ -24,6 +24,68 @@ public sealed class PackedAddresses
     /// <summary>Bytes held (for memory accounting).</summary>
     public int PackedBytes => _bytes.Length;
 
+    // Every CheckpointEvery-th address and where the next one's difference starts: one address costs
+    // at most CheckpointEvery - 1 decoded differences, and the checkpoints 0.2 bytes per object.
+    private const int CheckpointEvery = 64;
+    private (int[] Positions, ulong[] Addresses)? _checkpoints;
+
+    /// <summary>The address of one object without unpacking them all (what a long-running server asks).</summary>
+    public ulong At(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        var (positions, addresses) = _checkpoints ??= Checkpoints();
+        int checkpoint = index / CheckpointEvery;
+        int position = positions[checkpoint];
+        ulong address = addresses[checkpoint];
+        for (int i = checkpoint * CheckpointEvery + 1; i <= index; i++)
+            address += Read(ref position);
+        return address;
+    }
+
+    /// <summary>The index of the object at <paramref name="address"/>, or -1: one sequential pass, nothing allocated.</summary>
+    public int IndexOf(ulong address)
+    {
+        ulong current = 0;
+        int position = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            current += Read(ref position);
+            if (current == address)
+                return i;
+        }
+        return -1;
+    }
+
+    private (int[], ulong[]) Checkpoints()
+    {
+        var positions = new int[(Count + CheckpointEvery - 1) / CheckpointEvery];
+        var addresses = new ulong[positions.Length];
+        ulong current = 0;
+        int position = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            current += Read(ref position);
+            if (i % CheckpointEvery == 0)
+                (positions[i / CheckpointEvery], addresses[i / CheckpointEvery]) = (position, current);
+        }
+        return (positions, addresses);
+    }
+
+    private ulong Read(ref int position)
+    {
+        ulong difference = 0;
+        int shift = 0;
+        byte b;
+        do
+        {
+            b = _bytes[position++];
+            difference |= (ulong)(b & 0x7F) << shift;
+            shift += 7;
+        } while (b >= 0x80);
+        return difference;
+    }
+
     public ulong[] Unpack()
     {
         var addresses = GC.AllocateUninitializedArray<ulong>(Count);

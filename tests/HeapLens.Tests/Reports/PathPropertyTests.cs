@@ -27,7 +27,7 @@ public class PathPropertyTests
             for (int node = 0; node < snapshot.NodeCount; node++)
             {
                 var path = paths.PathTo(node);
-                var runs = paths.RunsTo(snapshot, node);
+                var runs = paths.RunsTo(node, out _);
                 Assert.Equal(path.Count, runs.Sum(r => r.Count));
                 int at = 0;
                 foreach (var run in runs)
@@ -44,6 +44,35 @@ public class PathPropertyTests
                 var segments = PathSegments.Of(snapshot, tree, runs);
                 Assert.True(segments.Count <= PathSegments.MaxSegments);
                 Assert.Equal(path.Count, segments.Sum(s => s.Count));
+            }
+        });
+    }
+
+    // Roots of three kinds: statics win ties, stack roots do not, weak handles keep nothing alive.
+    private static readonly RootKind[] RootKinds = [RootKind.Static, RootKind.Stack, RootKind.WeakHandle];
+
+    private static readonly Gen<HeapSnapshot> RandomHeapWithRootKinds =
+        Gen.Int[1, 60].SelectMany(n => Gen.Select(
+            Gen.Select(Gen.Int[0, n - 1], Gen.Int[0, n - 1]).Array[0, 3 * n],
+            Gen.Select(Gen.Int[0, n - 1], Gen.Int[0, RootKinds.Length - 1].Select(k => RootKinds[k])).Array[1, 6],
+            Gen.Int[0, 1].Array[n],
+            (edges, roots, types) => TestGraph.Build(n, edges, roots, typeOf: i => types[i], typeNames: ["A", "B"])));
+
+    [Fact]
+    public void The_search_for_one_object_finds_the_path_and_root_the_full_search_keeps()
+    {
+        RandomHeapWithRootKinds.Sample(snapshot =>
+        {
+            var all = ShortestPaths.Compute(snapshot);
+            var one = new RootPathSearch(snapshot, DominatorTree.Compute(snapshot));
+            for (int node = 0; node < snapshot.NodeCount; node++)
+            {
+                Assert.Equal(all.IsReachable(node), one.IsReachable(node));
+                Assert.Equal(all.RootOf(node), one.RootOf(node));
+                var expected = all.RunsTo(node, out int expectedRoot);
+                var found = one.RunsTo(node, out int foundRoot);
+                Assert.Equal(expectedRoot, foundRoot);
+                Assert.Equal(expected, found);
             }
         });
     }

@@ -29,6 +29,23 @@ public class PackedAddressesTests
     }
 
     [Fact]
+    public void One_address_and_the_index_of_one_are_read_without_unpacking_as_unpacking_gives_them()
+    {
+        // Up to 300 addresses: several checkpoints (one per 64), backward jumps and repeats included.
+        Gen.Select(Gen.ULong[0, 1000].Array[1, 300], Gen.Int[1, 64]).Sample((addresses, chunk) =>
+        {
+            var packed = Pack(addresses, chunk);
+            for (int i = 0; i < addresses.Length; i++)
+            {
+                Assert.Equal(addresses[i], packed.At(i));
+                Assert.Equal(Array.IndexOf(addresses, addresses[i]), packed.IndexOf(addresses[i]));
+            }
+            Assert.Equal(-1, packed.IndexOf(1001));
+            Assert.Throws<ArgumentOutOfRangeException>(() => packed.At(addresses.Length));
+        });
+    }
+
+    [Fact]
     public void Extremes_and_backward_jumps_unpack_exactly()
     {
         ulong[] addresses = [0, ulong.MaxValue, 1, 0x7fff_0000_1000, 0x7fff_0000_0fe8, long.MaxValue, (ulong)long.MaxValue + 1, 0];

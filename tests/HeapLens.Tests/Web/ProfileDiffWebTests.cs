@@ -101,5 +101,15 @@ public sealed class ProfileDiffWebTests : IAsyncLifetime
         Assert.Empty(cli.StandardOutput);
     }
 
+    [Fact]
+    public void Normalize_without_two_profiles_is_refused_in_one_line()
+    {
+        var cli = HeapLensCli.Run("web", _base, "--normalize");
+        Assert.Equal(1, cli.ExitCode);
+        string error = Assert.Single(cli.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("--normalize compares two profiles", error);
+        Assert.Empty(cli.StandardOutput);
+    }
+
     private static (long, long, long) Take((long Base, long New, long Change, JsonElement _) f) => (f.Base, f.New, f.Change);
 }
