@@ -109,8 +109,6 @@ public static class HeapSnapshotCollector
                 await recording.Completion.ConfigureAwait(false);
                 await parse.ConfigureAwait(false);
                 parser = read?.Parser;
-                int eventsLost = read?.EventsLost ?? 0;
-                bool parsedToEnd = read?.ReadToEnd ?? false;
                 var builder = parser?.Builder;
 
                 if (recording.Failure is { } failure)
@@ -122,40 +120,12 @@ public static class HeapSnapshotCollector
                 if (parser is null || builder is null || !parser.WalkComplete)
                     throw WhyTheWalkDidNotFinish(target, options.Timeout, streamEndedBeforeStop, parser?.ForeignWalkEvents ?? 0);
 
-                // Another session's walk of the same process can leave ours without type names: the
-                // runtime names a type once, and it may have named it to the other session only.
-                string? problem = eventsLost > 0 ? $"{eventsLost} events lost"
-                    : parser.SequenceProblem is { } sequence ? sequence
-                    : builder.UnnamedTypeCount > 0 ? $"{builder.UnnamedTypeCount:N0} types of the walk were never named: another tool (e.g. dotnet-gcdump) "
-                                                     + $"has a heap-walk session open on process {target.Id}, try again when it has finished"
-                    : builder.ReceivedEdgeCount != builder.ExpectedEdgeCount
-                        ? $"{builder.ReceivedEdgeCount:N0} of {builder.ExpectedEdgeCount:N0} references received"
-                    : !parsedToEnd ? "the event stream ended abruptly"
-                    : null;
+                string? problem = HeapWalkSnapshot.Problem(read!, target.Id);
                 if (problem is not null)
-                {
-                    return new Attempt(null, parser.ForeignWalkEvents > 0 && !problem.Contains("another tool", StringComparison.Ordinal)
-                        ? $"{problem}; another tool (e.g. dotnet-gcdump) was walking the heap of process {target.Id} at the same time, try again when it has finished"
-                        : problem);
-                }
+                    return new Attempt(null, problem);
 
                 progress?.Report(new CaptureProgress(CaptureStage.BuildingGraph, recording.BytesWritten, builder.NodeCount));
-                var inspection = TargetInspection.Read(target.Id, builder.StaticSlots, builder.RuntimeTypes);
-                builder.NameStaticSlots(inspection.StaticFields);
-                foreach (var (runtimeTypeId, fullName) in inspection.TypeNames)
-                    builder.SetTypeName(runtimeTypeId, fullName);
-                var metadata = new SnapshotMetadata
-                {
-                    ProcessId = target.Id,
-                    ProcessName = target.Name,
-                    CommandLine = target.CommandLine,
-                    RuntimeVersion = ProcessLocator.RuntimeVersionOf(target.Id),
-                    CaptureTime = new DateTimeOffset(parser.GcStartTime.ToUniversalTime(), TimeSpan.Zero),
-                    GcPauseMilliseconds = double.IsNaN(parser.PauseMilliseconds) ? parser.GcDurationMilliseconds : parser.PauseMilliseconds,
-                    GcNumber = parser.GcNumber,
-                    StreamBytes = recording.BytesWritten,
-                };
-                return new Attempt(builder.Build(metadata), null);
+                return new Attempt(HeapWalkSnapshot.Build(parser, target, recording.BytesWritten), null);
             }
             finally
             {
