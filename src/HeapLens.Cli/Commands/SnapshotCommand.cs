@@ -66,19 +66,24 @@ internal static class SnapshotCommand
                 int seconds = result.GetValue(timeout);
                 if (seconds is < 1 or > MaximumTimeoutSeconds)
                     throw new HeapLensException($"--timeout: {seconds} is not a number of seconds from 1 to {MaximumTimeoutSeconds}");
+                TimeSpan? window = null;
+                if (result.GetValue(allocs) is { } windowText)
+                {
+                    if (!DurationParser.TryParse(windowText, out var parsed))
+                        throw new HeapLensException($"--allocs: '{windowText}' is not a duration (try 30s, 2m, 500ms)");
+                    if (result.GetValue(keepStream) is not null)
+                        throw new HeapLensException("--keep-stream cannot be combined with --allocs");
+                    window = parsed;
+                }
                 var target = process.Resolve(result);
                 string path = result.GetValue(output) ?? DefaultFileName(target.Id);
                 string? basePath = result.GetValue(thenDiff);
                 // Read the base first: a wrong base file must not cost the target a pause.
                 var before = basePath is null ? null : SnapshotLoader.LoadAnalyzed(basePath);
                 var clock = Stopwatch.StartNew();
-                if (result.GetValue(allocs) is { } windowText)
+                if (window is { } length)
                 {
-                    if (!DurationParser.TryParse(windowText, out var window))
-                        throw new HeapLensException($"--allocs: '{windowText}' is not a duration (try 30s, 2m, 500ms)");
-                    if (result.GetValue(keepStream) is not null)
-                        throw new HeapLensException("--keep-stream cannot be combined with --allocs");
-                    var captured = CaptureWithAllocationsToFileAsync(target, path, window, TimeSpan.FromSeconds(seconds), signals.Token)
+                    var captured = CaptureWithAllocationsToFileAsync(target, path, length, TimeSpan.FromSeconds(seconds), signals.Token)
                         .GetAwaiter().GetResult();
                     Console.Out.WriteLine(Summary(path, captured.Snapshot, clock.Elapsed));
                     Console.Out.WriteLine(AllocationSummary(captured));
