@@ -20,8 +20,8 @@ internal static class AllocationOriginsText
             yield return $"{indent}allocated in {window}: none of its sampled objects is among them (allocated before it, or too few to be sampled){lost}";
             yield break;
         }
-        yield return $"{indent}allocated in {window}: an estimated {Sizes.Count(origins.Objects)} of them ({Sizes.Format(origins.Bytes)}), " +
-                     $"from {Sizes.Count(origins.Samples)} sampled objects{lost}";
+        yield return $"{indent}allocated in {window}: an estimated {Sizes.Count(origins.Objects)} of them " +
+                     $"(standard error {Sizes.Count(origins.ObjectsStandardError)}), {Sizes.Format(origins.Bytes)}, from {Sizes.Count(origins.Samples)} sampled objects{lost}";
         foreach (var site in origins.Sites)
             yield return $"{indent}  {Sizes.Percent(site.Objects, origins.Objects),6} at {Where(site)}";
     }

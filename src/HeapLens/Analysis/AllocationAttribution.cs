@@ -16,8 +16,11 @@ public sealed record AllocationSiteShare(string Function, string? File, int Line
 /// sampled objects of the group, weighted like an allocation profile's (unbiased), biggest site first.
 /// Objects allocated before the window are not in it: <see cref="Objects"/> estimates those the window
 /// allocated. <see cref="Sites"/> lists the first few; their shares are of <see cref="Objects"/>.
+/// <see cref="ObjectsStandardError"/> is the estimate's standard error (each object is sampled on its own,
+/// with probability 1/w: variance estimated by the sum of w(w - 1) over the sampled ones): small objects
+/// are rarely sampled, and a few samples give a wide estimate.
 /// </summary>
-public sealed record AllocationOrigins(double WindowSeconds, int Samples, long Objects, long Bytes, long EventsLost,
+public sealed record AllocationOrigins(double WindowSeconds, int Samples, long Objects, long ObjectsStandardError, long Bytes, long EventsLost,
     IReadOnlyList<AllocationSiteShare> Sites);
 
 /// <summary>
@@ -35,7 +38,7 @@ public static class AllocationAttribution
             return null;
         long period = sites.Window.SamplingPeriodBytes;
         var bySite = new Dictionary<int, (double Objects, double Bytes, int Samples)>();
-        double objects = 0, bytes = 0;
+        double objects = 0, bytes = 0, variance = 0;
         int samples = 0;
         for (int i = 0; i < sites.Count; i++)
         {
@@ -49,6 +52,7 @@ public static class AllocationAttribution
             bySite[site] = (total.Objects + weight, total.Bytes + weight * size, total.Samples + 1);
             objects += weight;
             bytes += weight * size;
+            variance += weight * (weight - 1);
             samples++;
         }
         var shares = bySite
@@ -59,7 +63,8 @@ public static class AllocationAttribution
                 : new AllocationSiteShare(sites.FunctionOf(p.Key), sites.FileOf(p.Key), sites.FrameLine[p.Key],
                     Round(p.Value.Objects), Round(p.Value.Bytes), p.Value.Samples))
             .ToList();
-        return new AllocationOrigins(sites.Window.Seconds, samples, Round(objects), Round(bytes), sites.Window.EventsLost, shares);
+        return new AllocationOrigins(sites.Window.Seconds, samples, Round(objects), Round(Math.Sqrt(variance)), Round(bytes),
+            sites.Window.EventsLost, shares);
     }
 
     /// <summary>The instances of a type.</summary>
