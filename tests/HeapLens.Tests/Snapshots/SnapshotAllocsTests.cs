@@ -118,6 +118,18 @@ public sealed class SnapshotAllocsTests(SnapshotAllocsFixture capture) : IClassF
         var (exit, output, error) = ChildProcess.RunHeapLens("suspects", capture.BasePath, "--format", "json");
         Assert.True(exit == 0, error);
         Assert.DoesNotContain("allocatedAt", output);
+        (exit, output, error) = ChildProcess.RunHeapLens("info", capture.BasePath);
+        Assert.True(exit == 0, error);
+        Assert.DoesNotContain("Allocations:", output);
+    }
+
+    [Fact]
+    public void Info_tells_the_window_and_the_sampled_objects_the_file_holds()
+    {
+        var sites = HeapSnapFile.Read(capture.SnapshotPath).Allocations!;
+        var (exit, output, error) = ChildProcess.RunHeapLens("info", capture.SnapshotPath);
+        Assert.True(exit == 0, error);
+        Assert.Contains($"sampled {sites.Window.Samples:N0}; {sites.Count:N0} of them are here with their allocation stacks", output);
     }
 }
 
