@@ -56,8 +56,15 @@ internal static class DiffView
     private static string Describe(RetainerChangeRow c)
     {
         string holder = c.RootName is not null ? $"{Holder(c)} ({TypeNames.Pretty(c.Type)})" : Holder(c);
-        return AccumulatedGrowth(c) is { } grown ? $"{holder}: {grown}" : holder;
+        string described = AccumulatedGrowth(c) is { } grown ? $"{holder}: {grown}" : holder;
+        return AllocatedAt(c) is { } site ? $"{described}, {site}" : described;
     }
+
+    /// <summary>"allocated at RequestHandler.cs:29 LeakyService.RequestHandler.Handle (99.5%)": the top site of a snapshot taken with --allocs.</summary>
+    public static string? AllocatedAt(RetainerChangeRow c) =>
+        c.AllocatedAt is { Samples: > 0, Sites: [var top, ..] } origins
+            ? $"allocated at {AllocationOriginsText.Where(top)} ({Sizes.Percent(top.Objects, origins.Objects)})"
+            : null;
 
     /// <summary>A named root as "static X.s_field"; otherwise the objects and the kind of root that holds them.</summary>
     public static string Holder(RetainerChangeRow c) =>

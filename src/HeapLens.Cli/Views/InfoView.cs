@@ -17,6 +17,10 @@ internal static class InfoView
         console.WriteLine($"GC roots:      {Sizes.Count(report.Roots)}");
         console.WriteLine($"Types:         {Sizes.Count(report.Types)}");
         console.WriteLine($"Induced GC:    #{m.GcNumber}, target paused {m.GcPauseMilliseconds:0} ms, {Sizes.Format(m.StreamBytes)} streamed");
+        if (report.AllocationWindow is { } window)
+            console.WriteLine($"Allocations:   a {window.Seconds:0.0} s window before the snapshot sampled {Sizes.Count(window.Samples)}; " +
+                              $"{Sizes.Count(report.SampledObjects ?? 0)} of them are here with their allocation stacks" +
+                              (window.EventsLost > 0 ? $" ({Sizes.Count(window.EventsLost)} events lost)" : ""));
         console.WriteLine($"File:          {Sizes.Format(report.FileBytes)}, written by HeapLens {m.HeapLensVersion}");
     }
 }

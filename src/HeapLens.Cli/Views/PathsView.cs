@@ -11,6 +11,8 @@ internal static class PathsView
         console.WriteLine(SnapshotHeaderText.Describe(report.Snapshot));
         if (report.Type is { } type)
             console.WriteLine($"Shortest paths from GC roots to the {report.Paths.Count} instance(s) of {TypeNames.Pretty(type)} that retain the most");
+        foreach (string line in AllocationOriginsText.Lines(report.AllocatedAt, ""))
+            console.WriteLine(line);
         foreach (var path in report.Paths)
         {
             console.WriteLine();

@@ -29,6 +29,8 @@ internal static class SuspectsView
         if (s.Instances > 1)
         {
             yield return $"{Sizes.Count(s.Instances)} instances of {TypeNames.Pretty(s.Type)}, each held by its own root, retain {Sizes.Format(s.RetainedBytes)} ({share} of the heap) together";
+            foreach (string line in AllocationOriginsText.Lines(s.AllocatedAt, "  "))
+                yield return line;
             yield break;
         }
         yield return $"{s.Root ?? "an unrooted object"} retains {Sizes.Format(s.RetainedBytes)} ({share} of the heap)";
@@ -39,5 +41,7 @@ internal static class SuspectsView
         yield return "  path: " + string.Join(" -> ", hops);
         if (s.Accumulates is { } a)
             yield return "  " + PathText.Accumulates(a, heapBytes);
+        foreach (string line in AllocationOriginsText.Lines(s.AllocatedAt, "  "))
+            yield return line;
     }
 }

@@ -123,7 +123,7 @@ async function showOverview() {
           s.root ? el('span', { class: 'rootlabel' }, s.root) : 'no root', ' holds ', el('span', { class: 'type' }, typeName(s.type)),
           s.instances > 1 ? ` (${s.instances} instances)` : '', ` retaining ${bytes(s.retainedBytes)} (${pct(s.retainedBytes, suspects.totalBytes)})`,
           s.accumulates ? [' — accumulates ', count(s.accumulates.count), ' × ', el('span', { class: 'type' }, typeName(s.accumulates.type))] : '',
-          ' ', pathsLink({ type: s.type })))));
+          allocatedAt(s.allocatedAt), ' ', pathsLink({ type: s.type })))));
   const rows = dom.roots.map(r => el('tr', {},
     el('td', {}, r.root ? el('span', { class: 'rootlabel' }, r.root) : el('span', { class: 'muted' }, '(held by several)')),
     el('td', { class: 'type' }, typeName(r.type), r.count > 1 ? ` × ${r.count}` : ''),
@@ -289,8 +289,18 @@ async function showDiffRetainers() {
       el('td', { class: 'type' }, r.baseRetainedBytes === 0 ? el('span', { class: 'badge new' }, 'new') : r.newRetainedBytes === 0 ? el('span', { class: 'badge vanished' }, 'vanished') : null, typeName(r.type)),
       el('td', { class: 'num' }, bytes(r.baseRetainedBytes)), el('td', { class: 'num' }, bytes(r.newRetainedBytes)),
       deltaCell(r.deltaRetainedBytes, bytes),
-      el('td', { class: 'type' }, r.accumulates ? `${typeName(r.accumulates.type)} ${count(r.accumulates.baseCount)} → ${count(r.accumulates.newCount)}` : ''),
+      el('td', { class: 'type' }, r.accumulates ? `${typeName(r.accumulates.type)} ${count(r.accumulates.baseCount)} → ${count(r.accumulates.newCount)}` : '',
+        allocatedAt(r.allocatedAt)),
       el('td', {}, r.newRetainedBytes > 0 ? pathsLink({ type: r.type }) : null)))));
+}
+
+// "allocated at Keeper.cs:46 AllocTarget.Keeper.Keep (99.6%)": the top allocation site of a snapshot taken with --allocs.
+function allocatedAt(origins) {
+  if (!origins || origins.samples === 0 || origins.sites.length === 0)
+    return '';
+  const top = origins.sites[0];
+  const file = top.file ? top.file.split('/').pop() + ':' + top.line + ' ' : '';
+  return el('span', { class: 'muted' }, ` — allocated at ${file}${top.function} (${pct(top.objects, origins.objects)})`);
 }
 
 function diffHeader(r) {

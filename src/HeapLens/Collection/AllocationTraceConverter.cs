@@ -12,6 +12,9 @@ public sealed record AllocationConversion(Profile Profile, AllocationEventKind S
     /// <summary>What became of the survivors when inuse was asked for; null when it was not.</summary>
     public InuseSummary? Inuse { get; init; }
 
+    /// <summary>The sampled objects movement followed to the walk's GC (their profile samples included); null without inuse.</summary>
+    internal TrackedObjects? Tracked { get; init; }
+
     /// <summary>True when the samples come from GCAllocationTick, whose estimates are biased.</summary>
     public bool IsBiased => Source == AllocationEventKind.AllocationTick;
 }
@@ -85,6 +88,7 @@ public static class AllocationTraceConverter
         private readonly ProfileUnderConstruction _sampled = new(log);
         private readonly ProfileUnderConstruction _ticks = new(log);
         private SurvivorTracker? _survivors;
+        private TrackedObjects? _tracked;
         private bool _hasRundown;
 
         // GCAllocationTick fires when ~100 KB have been allocated on a heap since the last tick.
@@ -116,7 +120,7 @@ public static class AllocationTraceConverter
                     comments.Add(inuse.Comment(log.EventsLost));
                 var profile = _sampled.Builder.Build(start, duration, AllocationEstimator.SamplingPeriodBytes, comments);
                 return new AllocationConversion(profile, AllocationEventKind.AllocationSampled, _sampled.Builder.SampleCount,
-                    log.EventsLost, _hasRundown) { Inuse = inuse };
+                    log.EventsLost, _hasRundown) { Inuse = inuse, Tracked = _tracked };
             }
             var biased = _ticks.Builder.Build(start, duration, AllocationTickPeriodBytes, [BiasedComment]);
             return new AllocationConversion(biased, AllocationEventKind.AllocationTick, _ticks.Builder.SampleCount,
@@ -135,6 +139,7 @@ public static class AllocationTraceConverter
                 return InuseSummary.Unavailable("the recording holds no GC movement events (keyword 0x400000)");
             progress?.Report("confirming survivors with the heap walk");
             bool[] confirmed = walk.Confirm(tracked);
+            _tracked = tracked;
             var builder = _sampled.Builder;
             builder.WithInuse = true;
             long count = 0;

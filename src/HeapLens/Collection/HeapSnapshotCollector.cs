@@ -107,8 +107,6 @@ public static class HeapSnapshotCollector
                 await parse.ConfigureAwait(false);
                 progress?.Report(new CaptureProgress(CaptureStage.StreamRead, recording.BytesWritten, read?.Parser.Builder.NodeCount ?? 0));
                 parser = read?.Parser;
-                int eventsLost = read?.EventsLost ?? 0;
-                bool parsedToEnd = read?.ReadToEnd ?? false;
                 var builder = parser?.Builder;
 
                 if (recording.Failure is { } failure)
@@ -120,56 +118,12 @@ public static class HeapSnapshotCollector
                 if (parser is null || builder is null || !parser.WalkComplete)
                     throw WhyTheWalkDidNotFinish(target, options.Timeout, streamEndedBeforeStop, parser?.ForeignWalkEvents ?? 0);
 
-                // Another session's walk of the same process can leave ours without type names: the
-                // runtime names a type once, and it may have named it to the other session only.
-                string? problem = eventsLost > 0 ? $"{eventsLost} events lost"
-                    : parser.SequenceProblem is { } sequence ? sequence
-                    : builder.UnnamedTypeCount > 0 ? $"{builder.UnnamedTypeCount:N0} types of the walk were never named: another tool (e.g. dotnet-gcdump) "
-                                                     + $"has a heap-walk session open on process {target.Id}, try again when it has finished"
-                    : builder.ReceivedEdgeCount != builder.ExpectedEdgeCount
-                        ? $"{builder.ReceivedEdgeCount:N0} of {builder.ExpectedEdgeCount:N0} references received"
-                    : !parsedToEnd ? "the event stream ended abruptly"
-                    : null;
+                string? problem = HeapWalkSnapshot.Problem(read!, target.Id);
                 if (problem is not null)
-                {
-                    return new Attempt(null, parser.ForeignWalkEvents > 0 && !problem.Contains("another tool", StringComparison.Ordinal)
-                        ? $"{problem}; another tool (e.g. dotnet-gcdump) was walking the heap of process {target.Id} at the same time, try again when it has finished"
-                        : problem);
-                }
+                    return new Attempt(null, problem);
 
                 progress?.Report(new CaptureProgress(CaptureStage.BuildingGraph, recording.BytesWritten, builder.NodeCount));
-                // The target is read (ClrMD) for names while the graph's references are resolved: one waits on the
-                // target's memory, the other on ours, and a capture has two cores to give them.
-                var slots = builder.StaticSlots;
-                var types = builder.RuntimeTypes;
-                var reading = Task.Run(() => TargetInspection.Read(target.Id, slots, types), CancellationToken.None);
-                try
-                {
-                    builder.BuildGraph();
-                }
-                finally
-                {
-                    await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                }
-                var inspection = await reading.ConfigureAwait(false);
-                builder.NameStaticSlots(inspection.StaticFields);
-                foreach (var (runtimeTypeId, fullName) in inspection.TypeNames)
-                    builder.SetTypeName(runtimeTypeId, fullName);
-                progress?.Report(new CaptureProgress(CaptureStage.NamesResolved, recording.BytesWritten, builder.NodeCount));
-                var metadata = new SnapshotMetadata
-                {
-                    ProcessId = target.Id,
-                    ProcessName = target.Name,
-                    CommandLine = target.CommandLine,
-                    RuntimeVersion = ProcessLocator.RuntimeVersionOf(target.Id),
-                    CaptureTime = new DateTimeOffset(parser.GcStartTime.ToUniversalTime(), TimeSpan.Zero),
-                    GcPauseMilliseconds = double.IsNaN(parser.PauseMilliseconds) ? parser.GcDurationMilliseconds : parser.PauseMilliseconds,
-                    GcNumber = parser.GcNumber,
-                    StreamBytes = recording.BytesWritten,
-                };
-                var snapshot = builder.Build(metadata);
-                progress?.Report(new CaptureProgress(CaptureStage.Built, recording.BytesWritten, snapshot.NodeCount));
-                return new Attempt(snapshot, null);
+                return new Attempt(HeapWalkSnapshot.Build(parser, target, recording.BytesWritten, progress: progress), null);
             }
             finally
             {

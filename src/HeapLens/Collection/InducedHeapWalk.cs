@@ -2,6 +2,8 @@ using System.Diagnostics.Tracing;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
+using HeapLens.Collection.Nettrace;
+using HeapLens.Snapshots;
 
 namespace HeapLens.Collection;
 
@@ -21,6 +23,8 @@ public sealed class InducedHeapWalk : IAsyncDisposable
     private const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
 
     private readonly SessionRecording? _recording;
+    private HeapSnapshot? _snapshot;
+    private Dictionary<ulong, int>? _typeIndexOfRuntimeType;
 
     private InducedHeapWalk(SessionRecording? recording, int gcNumber, long objects, string? problem)
     {
@@ -144,9 +148,9 @@ public sealed class InducedHeapWalk : IAsyncDisposable
     {
         if (_recording is null)
             throw new InvalidOperationException("the walk has nothing to confirm with: " + Problem);
-        var at = new Dictionary<ulong, int>(tracked.Count);
-        for (int i = 0; i < tracked.Count; i++)
-            at[tracked.Addresses[i]] = i; // later samples overwrite earlier ones at the same address
+        if (_snapshot is not null)
+            return Array.ConvertAll(NodesOf(tracked), node => node >= 0);
+        var at = LatestAt(tracked);
         var confirmed = new bool[tracked.Count];
         using var replay = _recording.OpenReplay();
         using var source = new EventPipeEventSource(replay);
@@ -166,6 +170,69 @@ public sealed class InducedHeapWalk : IAsyncDisposable
         };
         source.Process();
         return confirmed;
+    }
+
+    /// <summary>
+    /// After <see cref="ReadSnapshot"/>: per tracked object, its node in the snapshot (same address, same
+    /// type), or -1. Looked up in the built graph, so no second pass over the walk's stream.
+    /// </summary>
+    internal int[] NodesOf(TrackedObjects tracked)
+    {
+        var snapshot = _snapshot ?? throw new InvalidOperationException("the walk was not read as a snapshot");
+        var index = DataStructures.AddressIndex.For(snapshot.Addresses);
+        var nodes = new int[tracked.Count];
+        Array.Fill(nodes, -1);
+        foreach (var (address, i) in LatestAt(tracked))
+        {
+            int node = index.Find(address);
+            if (node >= 0 && _typeIndexOfRuntimeType!.TryGetValue(tracked.Types[i], out int type) && snapshot.TypeIndex[node] == type)
+                nodes[i] = node;
+        }
+        return nodes;
+    }
+
+    // Later samples overwrite earlier ones at the same address.
+    private static Dictionary<ulong, int> LatestAt(TrackedObjects tracked)
+    {
+        var at = new Dictionary<ulong, int>(tracked.Count);
+        for (int i = 0; i < tracked.Count; i++)
+            at[tracked.Addresses[i]] = i;
+        return at;
+    }
+
+    /// <summary>
+    /// The walk as a complete heap snapshot: the same stream a `heaplens snapshot` reads, replayed through
+    /// the same reader and refused by the same checks. One walk, not two: the GC that ended the window is
+    /// the snapshot's GC, so the tracked objects are at the addresses the snapshot holds.
+    /// </summary>
+    internal HeapSnapshot ReadSnapshot(DotNetProcess target)
+    {
+        if (_recording is null)
+            throw new HeapLensException($"{Problem}; no snapshot written");
+        if (_snapshot is not null)
+            return _snapshot;
+        var read = HeapWalkReading.Read(_recording.OpenReplay, HeapWalkReader.Fast, refuseTruncated: false);
+        using var builder = read.Parser.Builder;
+        if (!read.Parser.WalkComplete || read.Parser.GcNumber != GcNumber)
+            throw new HeapLensException($"the heap walk of process {target.Id} at the end of the window is incomplete; no snapshot written");
+        if (HeapWalkSnapshot.Problem(read, target.Id) is { } problem)
+            throw new HeapLensException($"the heap walk of process {target.Id} at the end of the window was incomplete ({problem}); no snapshot written");
+        Dictionary<ulong, string> runtimeTypeNames = [];
+        var snapshot = HeapWalkSnapshot.Build(read.Parser, target, _recording.BytesWritten, beforeBuild: b =>
+        {
+            foreach (var (id, name) in b.RuntimeTypes)
+                runtimeTypeNames[id] = name ?? "";
+        });
+        // Types of one name are merged when the graph is built: the runtime id finds its type by name.
+        var typeByName = new Dictionary<string, int>(snapshot.TypeNames.Length, StringComparer.Ordinal);
+        for (int i = 0; i < snapshot.TypeNames.Length; i++)
+            typeByName.TryAdd(snapshot.TypeNames[i], i);
+        _typeIndexOfRuntimeType = [];
+        foreach (var (id, name) in runtimeTypeNames)
+            if (typeByName.TryGetValue(name, out int type))
+                _typeIndexOfRuntimeType[id] = type;
+        _snapshot = snapshot;
+        return snapshot;
     }
 
     public async ValueTask DisposeAsync()

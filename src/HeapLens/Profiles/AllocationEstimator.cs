@@ -29,6 +29,16 @@ public static class AllocationEstimator
         return 1 / sampledProbability;
     }
 
+    /// <summary>How many objects of this size one sample stands for, for a sampling period other than .NET 10's.</summary>
+    public static double ObjectsPerSample(long objectSize, long periodBytes)
+    {
+        if (periodBytes == SamplingPeriodBytes)
+            return ObjectsPerSample(objectSize);
+        if (objectSize <= 0 || periodBytes <= 1)
+            return 1;
+        return 1 / -double.ExpM1(objectSize * Math.Log(1 - 1.0 / periodBytes));
+    }
+
     /// <summary>How many bytes one sample of an object of this size stands for.</summary>
     public static double BytesPerSample(long objectSize) => objectSize * ObjectsPerSample(objectSize);
 }

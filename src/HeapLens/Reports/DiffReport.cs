@@ -44,6 +44,7 @@ public sealed record AccumulationChange(string Type, long BaseCount, long NewCou
 /// <param name="Retainer">The signature retainers are matched by between snapshots.</param>
 /// <param name="RootName">The root's name when it has one (a static field's full name).</param>
 /// <param name="Objects">How many root objects of the type the retainer groups.</param>
+/// <param name="AllocatedAt">Where what accumulates was allocated, when the new snapshot was taken with --allocs; null otherwise.</param>
 public sealed record RetainerChangeRow(
     string Retainer,
     string? Root,
@@ -54,7 +55,8 @@ public sealed record RetainerChangeRow(
     long NewRetainedBytes,
     long DeltaRetainedBytes,
     IReadOnlyList<PathSegment> Path,
-    AccumulationChange? Accumulates)
+    AccumulationChange? Accumulates,
+    AllocationOrigins? AllocatedAt = null)
 {
     /// <summary>A retainer change read against the snapshots its two sides come from.</summary>
     public static RetainerChangeRow Of(RetainerChange c, AnalyzedSnapshot before, AnalyzedSnapshot after)
@@ -68,7 +70,8 @@ public sealed record RetainerChangeRow(
             : null;
         return new RetainerChangeRow(c.Signature, r.Root?.ToString(), r.Root?.Name, r.TypeName, r.Objects,
             c.Base?.RetainedBytes ?? 0, c.New?.RetainedBytes ?? 0, c.DeltaRetainedBytes,
-            PathSegments.TypesOf(snapshot, r.Path), accumulates);
+            PathSegments.TypesOf(snapshot, r.Path), accumulates,
+            c.New is { } n ? AllocationAttribution.OfAccumulation(after, n.Path, n.Accumulates) : null);
     }
 }
 

@@ -22,7 +22,8 @@ public sealed record ObjectPath(
 /// `paths`: shortest paths from GC roots to the instances of a type that retain the most (then
 /// <see cref="Type"/> is that type), or to one object.
 /// </summary>
-public sealed record PathsReport(SnapshotHeader Snapshot, string? Type, IReadOnlyList<ObjectPath> Paths)
+/// <param name="AllocatedAt">Where the type's instances were allocated (a snapshot taken with --allocs); null otherwise.</param>
+public sealed record PathsReport(SnapshotHeader Snapshot, string? Type, IReadOnlyList<ObjectPath> Paths, AllocationOrigins? AllocatedAt = null)
 {
     /// <summary>Paths to the <paramref name="count"/> instances of the type <paramref name="typeQuery"/> names that retain the most.</summary>
     public static PathsReport ForType(AnalyzedSnapshot analyzed, string typeQuery, int count)
@@ -30,7 +31,8 @@ public sealed record PathsReport(SnapshotHeader Snapshot, string? Type, IReadOnl
         var snapshot = analyzed.Snapshot;
         int type = TypeLookup.Find(snapshot, typeQuery);
         int[] targets = BiggestInstances(snapshot.TypeIndex, type, analyzed.Tree.RetainedSize, count);
-        return new PathsReport(SnapshotHeader.Of(snapshot), snapshot.TypeNames[type], targets.Select(t => PathTo(analyzed, t)).ToList());
+        return new PathsReport(SnapshotHeader.Of(snapshot), snapshot.TypeNames[type], targets.Select(t => PathTo(analyzed, t)).ToList(),
+            AllocationAttribution.OfType(snapshot, type));
     }
 
     /// <summary>The path to the object at <paramref name="address"/>, or a one-line error.</summary>

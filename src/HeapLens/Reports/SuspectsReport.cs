@@ -17,6 +17,7 @@ public sealed record AccumulationRow(string Type, int Count, long Bytes, Accumul
 /// <param name="RootName">The root's name when it has one (a static field's full name).</param>
 /// <param name="Type">The suspect's type.</param>
 /// <param name="Path">The dominator chain from the suspect down to where the memory accumulates.</param>
+/// <param name="AllocatedAt">Where the accumulated objects were allocated (a snapshot taken with --allocs); null otherwise.</param>
 public sealed record SuspectRow(
     string? Root,
     string? RootName,
@@ -24,7 +25,8 @@ public sealed record SuspectRow(
     long RetainedBytes,
     int Instances,
     IReadOnlyList<PathSegment> Path,
-    AccumulationRow? Accumulates);
+    AccumulationRow? Accumulates,
+    AllocationOrigins? AllocatedAt = null);
 
 /// <summary>
 /// `suspects`: what retains at least <see cref="SuspectShare"/> of the reachable heap
@@ -37,10 +39,14 @@ public sealed record SuspectsReport(SnapshotHeader Snapshot, long TotalBytes, do
         var (snapshot, tree) = analyzed;
         var suspects = LeakSuspects.Find(analyzed);
         return new SuspectsReport(SnapshotHeader.Of(snapshot), tree.ReachableBytes, LeakSuspects.SuspectShare,
-            suspects.Take(rows ?? int.MaxValue).Select(s => Row(snapshot, tree, s)).ToList());
+            suspects.Take(rows ?? int.MaxValue).Select(s => Row(analyzed, s)).ToList());
     }
 
-    private static SuspectRow Row(HeapSnapshot snapshot, DominatorTree tree, LeakSuspect s) => new(
-        s.Root?.ToString(), s.Root?.Name, snapshot.TypeNameOf(s.Suspect), s.RetainedBytes, s.GroupCount,
-        PathSegments.Of(snapshot, tree, s.Path), AccumulationRow.Of(s.Accumulates));
+    private static SuspectRow Row(AnalyzedSnapshot analyzed, LeakSuspect s)
+    {
+        var (snapshot, tree) = analyzed;
+        return new SuspectRow(s.Root?.ToString(), s.Root?.Name, snapshot.TypeNameOf(s.Suspect), s.RetainedBytes, s.GroupCount,
+            PathSegments.Of(snapshot, tree, s.Path), AccumulationRow.Of(s.Accumulates),
+            AllocationAttribution.OfAccumulation(analyzed, s.Path, s.Accumulates, rootGroup: s.GroupCount > 1));
+    }
 }

@@ -129,6 +129,25 @@ public sealed class HeapSnapshot
 
     public long TotalBytes { get; }
 
+    /// <summary>
+    /// Where the sampled objects still alive were allocated, when the snapshot ended an allocation
+    /// window (`heaplens snapshot --allocs`); null for a plain snapshot.
+    /// </summary>
+    public AllocationSites? Allocations { get; private set; }
+
+    /// <summary>Attaches the allocation sites of the window that ended with this snapshot; every node must be one of its objects.</summary>
+    public void Attach(AllocationSites sites)
+    {
+        int previous = -1;
+        foreach (int node in sites.Nodes)
+        {
+            if (node <= previous || node >= NodeCount)
+                throw new ArgumentException("Allocation sites name nodes out of order or outside the graph.");
+            previous = node;
+        }
+        Allocations = sites;
+    }
+
     public long SizeOf(int node)
     {
         uint size = Sizes[node];

@@ -109,7 +109,8 @@ public sealed class ReaderFuzzTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void The_heapsnap_reader_reads_or_refuses_every_mutant_within_its_memory()
     {
-        byte[][] seeds = [SnapshotSections.SmallFile(), SnapshotSections.SmallFile(MediumSnapshot())];
+        // The second seed carries the optional allocation-sites section, so its payload is mutated too.
+        byte[][] seeds = [SnapshotSections.SmallFile(), SnapshotSections.SmallFile(SnapshotSections.WithSites(MediumSnapshot(), every: 7))];
         var sections = seeds.Select(SnapshotSections.Split).ToArray();
         Fuzz("heapsnap", seeds, mutant =>
         {

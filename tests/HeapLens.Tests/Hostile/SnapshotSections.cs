@@ -35,6 +35,20 @@ internal static class SnapshotSections
             graph.Sizes, graph.HugeSizes, graph.TypeIndex, graph.EdgeStart, graph.EdgeTargets, roots);
     }
 
+    /// <summary>
+    /// The snapshot with allocation sites: every <paramref name="every"/>-th object sampled, two stacks
+    /// (App.Program.Main -> App.Store.Add at Store.cs:12, and a stack without lines) over three frames.
+    /// </summary>
+    public static HeapSnapshot WithSites(HeapSnapshot snapshot, int every = 2)
+    {
+        int[] nodes = Enumerable.Range(0, snapshot.NodeCount).Where(n => n % every == 0).ToArray();
+        int[] stackOf = nodes.Select(n => n % 3 == 0 ? 0 : 1).ToArray();
+        snapshot.Attach(new AllocationSites(new AllocationWindow(12.5, 102400, 1000, nodes.Length, 0), nodes, stackOf,
+            stackStart: [0, 2, 3], stackFrames: [0, 1, 2], frameFunction: [0, 2, 3], frameFile: [1, 1, -1], frameLine: [12, 40, 0],
+            strings: ["App.Store.Add", "/src/Store.cs", "App.Program.Main", "System.Runtime.Helper"]));
+        return snapshot;
+    }
+
     public static byte[] SmallFile(HeapSnapshot? snapshot = null)
     {
         using var directory = new Infrastructure.TempDirectory();

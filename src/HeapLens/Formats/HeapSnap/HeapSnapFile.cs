@@ -54,7 +54,7 @@ public static class HeapSnapFile
 
         // Deflating is the slow part of writing and the sections are independent: compress them on
         // all cores into memory (compressed, they are a few bytes per object), then write in order.
-        var sections = new (uint Tag, Action<SectionWriter> Write)[]
+        var sections = new List<(uint Tag, Action<SectionWriter> Write)>
         {
             (SectionTag.Metadata, s => s.Write(JsonSerializer.SerializeToUtf8Bytes(snapshot.Metadata))),
             (SectionTag.TypeNames, s => s.Write(EncodeStrings(snapshot.TypeNames))),
@@ -65,10 +65,12 @@ public static class HeapSnapFile
             (SectionTag.EdgeCounts, s => WriteEdgeCounts(s, snapshot.EdgeStart)),
             (SectionTag.EdgeTargets, s => WriteRelativeTargets(s, snapshot.EdgeStart, snapshot.EdgeTargets)),
             (SectionTag.Roots, s => s.Write(EncodeRoots(snapshot.Roots))),
-            (SectionTag.End, _ => { }),
         };
-        var encoded = new MemoryStream[sections.Length];
-        Parallel.For(0, sections.Length, i =>
+        if (snapshot.Allocations is { } sites)
+            sections.Add((SectionTag.AllocationSites, s => s.Write(AllocationSitesSection.Encode(sites))));
+        sections.Add((SectionTag.End, _ => { }));
+        var encoded = new MemoryStream[sections.Count];
+        Parallel.For(0, sections.Count, i =>
         {
             var buffer = new MemoryStream();
             using (var section = new SectionWriter(buffer, sections[i].Tag))
@@ -139,6 +141,7 @@ public static class HeapSnapFile
         int[]? edgeStart = null;
         int[]? edgeTargets = null;
         HeapRoots? roots = null;
+        AllocationSites? sites = null;
 
         while (true)
         {
@@ -163,6 +166,9 @@ public static class HeapSnapFile
                 edgeTargets = reader.ReadArray<int>(EdgeValues(reader, section, edgeStart));
             else if (section.Tag == SectionTag.Roots)
                 roots = DecodeRoots(reader.ReadRemaining(), reader);
+            else if (section.Tag == SectionTag.AllocationSites)
+                sites = AllocationSitesSection.Decode(reader.ReadRemaining(), reader,
+                    addresses?.Count ?? throw reader.Corrupt($"section '{section.Name}' comes before the addresses"));
             else
             {
                 reader.Skip();
@@ -176,7 +182,10 @@ public static class HeapSnapFile
             throw reader.Corrupt("a required section is missing");
         Validate(reader, typeNames, addresses, sizes, hugeSizes, typeIndex, edgeStart, edgeTargets, roots);
         ResolveRelativeTargets(edgeStart, edgeTargets, reader);
-        return new HeapSnapshot(metadata, typeNames, addresses, sizes, hugeSizes, typeIndex, edgeStart, edgeTargets, roots);
+        var snapshot = new HeapSnapshot(metadata, typeNames, addresses, sizes, hugeSizes, typeIndex, edgeStart, edgeTargets, roots);
+        if (sites is not null)
+            snapshot.Attach(sites); // its nodes were checked against the addresses when it was read
+        return snapshot;
     }
 
     /// <summary>The object count ADDR declares, refused beyond what HeapLens can hold.</summary>

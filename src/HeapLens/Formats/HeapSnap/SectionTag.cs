@@ -15,6 +15,8 @@ internal static class SectionTag
     public static readonly uint EdgeCounts = Of("ECNT");
     public static readonly uint EdgeTargets = Of("EDGE");
     public static readonly uint Roots = Of("ROOT");
+    /// <summary>Optional: where the sampled objects were allocated (`snapshot --allocs`).</summary>
+    public static readonly uint AllocationSites = Of("ASIT");
     public static readonly uint End = Of("END!");
 
     public static uint Of(string tag) => BinaryPrimitives.ReadUInt32LittleEndian(Encoding.ASCII.GetBytes(tag));
