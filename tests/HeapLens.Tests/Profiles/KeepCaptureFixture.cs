@@ -32,22 +32,9 @@ public sealed class KeepCaptureFixture : IDisposable
 
     private void Capture()
     {
-        using var target = ChildProcess.StartDll("AllocTarget.dll", "keep", $"{KeptMegabytes}", $"{Ratio}");
-        target.WaitForLineAsync("ready", TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
-
-        using var heaplens = ChildProcess.StartDll("heaplens.dll", "allocs", "-p", $"{target.Id}", "-o", ProfilePath, "--duration", "5m");
-        RawTrace.WaitFor(heaplens.Id, 1, TimeSpan.FromSeconds(60));
-        target.WriteLine("go");
-        string done = target.WaitForLineAsync("done ", TimeSpan.FromMinutes(3)).GetAwaiter().GetResult();
-        long[] numbers = done.Split(' ').Skip(1).Select(long.Parse).ToArray();
-        (Kept, KeptBytes, Dropped, DroppedBytes) = (numbers[0], numbers[1], numbers[2], numbers[3]);
-
-        heaplens.Interrupt();
-        ExitCode = heaplens.WaitForExit(TimeSpan.FromMinutes(3));
-        Output = heaplens.StandardOutput;
-        Error = heaplens.StandardError;
-        target.CloseInput();
-        target.WaitForExit(TimeSpan.FromSeconds(30));
+        var run = KeeperRun.Record(KeptMegabytes, Ratio, pid => ["allocs", "-p", $"{pid}", "-o", ProfilePath, "--duration", "5m"]);
+        (Kept, KeptBytes, Dropped, DroppedBytes) = (run.Kept, run.KeptBytes, run.Dropped, run.DroppedBytes);
+        (ExitCode, Output, Error) = (run.ExitCode, run.Output, run.Error);
     }
 
     public string Directory { get; }

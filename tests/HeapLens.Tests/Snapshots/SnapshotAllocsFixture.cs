@@ -33,25 +33,15 @@ public sealed class SnapshotAllocsFixture : IDisposable
 
     private void Capture()
     {
-        using var target = ChildProcess.StartDll("AllocTarget.dll", "keep", $"{KeptMegabytes}", $"{Ratio}");
-        target.WaitForLineAsync("ready", TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
-        var (exit, _, error) = ChildProcess.RunHeapLens("snapshot", "-p", $"{target.Id}", "-o", BasePath);
-        if (exit != 0)
-            throw new InvalidOperationException($"the base snapshot failed: {error}");
-
-        using var heaplens = ChildProcess.StartDll("heaplens.dll", "snapshot", "-p", $"{target.Id}", "-o", SnapshotPath, "--allocs", "5m");
-        RawTrace.WaitFor(heaplens.Id, 1, TimeSpan.FromSeconds(60));
-        target.WriteLine("go");
-        string done = target.WaitForLineAsync("done ", TimeSpan.FromMinutes(3)).GetAwaiter().GetResult();
-        long[] numbers = done.Split(' ').Skip(1).Select(long.Parse).ToArray();
-        (Kept, KeptBytes) = (numbers[0], numbers[1]);
-
-        heaplens.Interrupt();
-        ExitCode = heaplens.WaitForExit(TimeSpan.FromMinutes(3));
-        Output = heaplens.StandardOutput;
-        Error = heaplens.StandardError;
-        target.CloseInput();
-        target.WaitForExit(TimeSpan.FromSeconds(30));
+        var run = KeeperRun.Record(KeptMegabytes, Ratio, pid => ["snapshot", "-p", $"{pid}", "-o", SnapshotPath, "--allocs", "5m"],
+            beforeRecording: pid =>
+            {
+                var (exit, _, error) = ChildProcess.RunHeapLens("snapshot", "-p", $"{pid}", "-o", BasePath);
+                if (exit != 0)
+                    throw new InvalidOperationException($"the base snapshot failed: {error}");
+            });
+        (Kept, KeptBytes) = (run.Kept, run.KeptBytes);
+        (ExitCode, Output, Error) = (run.ExitCode, run.Output, run.Error);
     }
 
     public string Directory { get; }
