@@ -92,44 +92,110 @@ internal sealed class FlameCallTree
 
     private long Width(int node) => Values[node] + BaseValues[node];
 
-    public List<FlameNode> Preorder(long minValue, bool diff, out long prunedValue, out int prunedNodes)
+    // Each node's children, biggest first: built once, when the last profile was added.
+    private int[] _childStart = [];
+    private int[] _childList = [];
+    private int[] _rootList = [];
+
+    /// <summary>The tree is complete: orders every node's children once, for the views that follow.</summary>
+    public void Freeze()
     {
-        var kids = new List<int>?[Parents.Count];
-        var roots = new List<int>();
-        for (int n = 0; n < Parents.Count; n++)
+        int count = Parents.Count;
+        _childStart = new int[count + 1];
+        int roots = 0;
+        for (int n = 0; n < count; n++)
+        {
+            if (Parents[n] < 0)
+                roots++;
+            else
+                _childStart[Parents[n] + 1]++;
+        }
+        for (int n = 0; n < count; n++)
+            _childStart[n + 1] += _childStart[n];
+        _childList = new int[count - roots];
+        _rootList = new int[roots];
+        var fill = _childStart[..count];
+        roots = 0;
+        for (int n = 0; n < count; n++)
         {
             int p = Parents[n];
-            (p < 0 ? roots : (kids[p] ??= [])).Add(n);
+            if (p < 0)
+                _rootList[roots++] = n;
+            else
+                _childList[fill[p]++] = n;
         }
+        Comparison<int> biggestFirst = (a, b) =>
+        {
+            int byValue = Width(b).CompareTo(Width(a));
+            return byValue != 0 ? byValue : string.CompareOrdinal(_names[Names[a]], _names[Names[b]]);
+        };
+        _rootList.AsSpan().Sort(biggestFirst);
+        for (int n = 0; n < count; n++)
+            _childList.AsSpan(_childStart[n], _childStart[n + 1] - _childStart[n]).Sort(biggestFirst);
+    }
+
+    private ReadOnlySpan<int> ChildrenOf(int node) =>
+        node < 0 ? _rootList : _childList.AsSpan(_childStart[node], _childStart[node + 1] - _childStart[node]);
+
+    /// <summary>The node at the end of a call path of names from a root, or -1 when the tree has no such path.</summary>
+    public int Find(IReadOnlyList<string> path)
+    {
+        int node = -1;
+        foreach (string name in path)
+        {
+            if (!_nameIds.TryGetValue(name, out int id) || !_children.TryGetValue(((long)(node + 1) << 32) | (uint)id, out node))
+                return -1;
+        }
+        return node;
+    }
+
+    public long WidthOf(int node) => node < 0 ? 0 : Width(node);
+
+    /// <summary>
+    /// The boxes in preorder, children biggest first, those narrower than <paramref name="minValue"/> left
+    /// out with their callees. With a <paramref name="focus"/> node, only its callers (one box per depth,
+    /// the path down to it) and the tree below it.
+    /// </summary>
+    public List<FlameNode> Preorder(int focus, long minValue, bool diff, out long prunedValue, out int prunedNodes)
+    {
         prunedValue = 0;
         prunedNodes = 0;
         var result = new List<FlameNode>();
         var work = new Stack<(int Node, int Parent, int Depth)>();
-        PushKept(roots, -1, 0, work, minValue, ref prunedValue, ref prunedNodes);
+        if (focus < 0)
+        {
+            Push(ChildrenOf(-1), -1, 0, work, minValue, ref prunedValue, ref prunedNodes);
+        }
+        else
+        {
+            var callers = new List<int>();
+            for (int at = Parents[focus]; at >= 0; at = Parents[at])
+                callers.Add(at);
+            for (int i = callers.Count - 1; i >= 0; i--)
+                result.Add(Box(callers[i], result.Count - 1, result.Count, diff));
+            work.Push((focus, result.Count - 1, result.Count));
+        }
         while (work.Count > 0)
         {
             var (node, parent, depth) = work.Pop();
             int index = result.Count;
-            result.Add(diff
-                ? new FlameNode(_names[Names[node]], parent, depth, Values[node], Selfs[node], BaseValues[node], Values[node] - BaseValues[node])
-                : new FlameNode(_names[Names[node]], parent, depth, Values[node], Selfs[node]));
-            if (kids[node] is { } children)
-                PushKept(children, index, depth + 1, work, minValue, ref prunedValue, ref prunedNodes);
+            result.Add(Box(node, parent, depth, diff));
+            Push(ChildrenOf(node), index, depth + 1, work, minValue, ref prunedValue, ref prunedNodes);
         }
         return result;
     }
 
+    private FlameNode Box(int node, int parent, int depth, bool diff) => diff
+        ? new FlameNode(_names[Names[node]], parent, depth, Values[node], Selfs[node], BaseValues[node], Values[node] - BaseValues[node])
+        : new FlameNode(_names[Names[node]], parent, depth, Values[node], Selfs[node]);
+
     // Pushed smallest first so the biggest pops first; what is too narrow is counted, not shown.
-    private void PushKept(List<int> children, int parentIndex, int depth, Stack<(int, int, int)> work,
+    private void Push(ReadOnlySpan<int> biggestFirst, int parentIndex, int depth, Stack<(int, int, int)> work,
         long minValue, ref long prunedValue, ref int prunedNodes)
     {
-        children.Sort((a, b) =>
+        for (int i = biggestFirst.Length - 1; i >= 0; i--)
         {
-            int byValue = Width(a).CompareTo(Width(b));
-            return byValue != 0 ? byValue : string.CompareOrdinal(_names[Names[b]], _names[Names[a]]);
-        });
-        foreach (int child in children)
-        {
+            int child = biggestFirst[i];
             if (Width(child) < minValue || Width(child) == 0)
             {
                 prunedValue += Width(child);

@@ -1,0 +1,49 @@
+using System.Text.RegularExpressions;
+using HeapLens.Formats.Pprof;
+using HeapLens.Tests.Web;
+using Microsoft.Playwright;
+
+namespace HeapLens.BrowserTests;
+
+/// <summary>The flame graph in chromium: a click zooms to a box and brings back the boxes too narrow for the whole graph.</summary>
+[Collection(nameof(BrowserCollection))]
+public sealed class FlameZoomUiTests(Chromium chromium) : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("heaplens-flamezoom-").FullName;
+
+    [Fact]
+    public async Task ClickingABox_ShowsItsCalleesThatWereTooNarrow_ResetGoesBack()
+    {
+        string path = Path.Combine(_directory, "zoom.pb.gz");
+        PprofFile.Save(CraftedFlameZoom.Build(), path);
+        using var web = await WebUi.StartAsync(path);
+        var errors = new List<string>();
+        var page = await chromium.NewPageAsync(errors);
+        await page.GotoAsync(web.Url);
+
+        // The whole graph: App.Mid is 1 % of it, App.Tiny (0.04 %) is not drawn.
+        var mid = Frame(page, "App.Mid");
+        await mid.WaitForAsync();
+        Assert.Equal(0, await Frame(page, "App.Tiny").CountAsync());
+        Assert.Equal("1 boxes under 0.05% of the total left out", await page.InnerTextAsync("#flame-pruned"));
+
+        // Zoomed to App.Mid, App.Tiny is 400 of its 10,000 B: 4 % of the width.
+        await mid.ClickAsync();
+        var tiny = Frame(page, "App.Tiny");
+        await tiny.WaitForAsync();
+        double graph = await page.Locator(".flame").EvaluateAsync<double>("e => e.clientWidth");
+        double width = await tiny.EvaluateAsync<double>("e => e.getBoundingClientRect().width");
+        Assert.InRange(width, graph * 0.04 - 1, graph * 0.04 + 1);
+        Assert.Equal("", await page.InnerTextAsync("#flame-pruned"));
+
+        await page.ClickAsync("#flame-reset");
+        await page.WaitForFunctionAsync("() => ![...document.querySelectorAll('.frame')].some(f => f.textContent === 'App.Tiny')");
+        Assert.Equal(1, await Frame(page, "App.Big").CountAsync());
+        Assert.Empty(errors);
+    }
+
+    private static ILocator Frame(IPage page, string name) =>
+        page.Locator(".frame", new() { HasTextRegex = new Regex("^" + Regex.Escape(name) + "$") });
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
