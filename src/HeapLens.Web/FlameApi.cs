@@ -11,7 +11,8 @@ namespace HeapLens.Web;
 /// </summary>
 internal static class FlameApi
 {
-    public static void Map(WebApplication app, string route, Lazy<FlameGraphs> graphs)
+    /// <param name="computeNow">The graph is the first page: its default view is computed before the server starts.</param>
+    public static void Map(WebApplication app, string route, Lazy<FlameGraphs> graphs, bool computeNow)
     {
         // The whole graph of each sample type at the default pruning is serialized once: switching back is a lookup.
         var whole = new ConcurrentDictionary<string, Lazy<string>>(StringComparer.Ordinal);
@@ -23,8 +24,12 @@ internal static class FlameApi
             // Only the profile's own sample types are kept (a request cannot grow the cache); others get their 400.
             if (focus.Length > 0 || minShare != FlameGraphReport.DefaultMinShare || !graphs.Value.Has(sample))
                 return Json.Of(graphs.Value.Create(sample, minShare, focus));
-            var graph = whole.GetOrAdd(sample ?? "", _ => new Lazy<string>(() => ReportJson.Serialize(graphs.Value.Create(sample, minShare))));
-            return Results.Text(graph.Value, "application/json; charset=utf-8");
+            return Results.Text(Whole(sample), "application/json; charset=utf-8");
         });
+        if (computeNow)
+            _ = Whole(null);
+
+        string Whole(string? sample) =>
+            whole.GetOrAdd(sample ?? "", _ => new Lazy<string>(() => ReportJson.Serialize(graphs.Value.Create(sample)))).Value;
     }
 }

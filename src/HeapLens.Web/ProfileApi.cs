@@ -15,7 +15,8 @@ internal static class ProfileApi
 {
     public static void Map(WebApplication app, string file, Profile profile, ProfilePair? pair = null)
     {
-        FlameApi.Map(app, "/api/profile/flame", new Lazy<FlameGraphs>(() => pair is null ? new FlameGraphs(file, profile) : new FlameGraphs(pair)));
+        FlameApi.Map(app, "/api/profile/flame", new Lazy<FlameGraphs>(() => pair is null ? new FlameGraphs(file, profile) : new FlameGraphs(pair)),
+            computeNow: true);
 
         // `top FILE [--sample S] [--cum] -n N`.
         app.MapGet("/api/profile/top", (HttpRequest r) =>

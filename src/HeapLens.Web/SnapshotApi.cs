@@ -51,7 +51,8 @@ internal static class SnapshotApi
 
         // The retention as a flame graph: `export`'s profile (root -> dominator path -> type), merged and
         // pruned like a profile's; built on the first visit, then kept.
-        FlameApi.Map(app, "/api/snapshot/flame", new Lazy<FlameGraphs>(() => new FlameGraphs(file, RetentionProfile.Create(analyzed))));
+        FlameApi.Map(app, "/api/snapshot/flame", new Lazy<FlameGraphs>(() => new FlameGraphs(file, RetentionProfile.Create(analyzed))),
+            computeNow: false);
 
         // `paths --address A` or `paths --type T -n N`.
         app.MapGet("/api/snapshot/paths", (HttpRequest r) =>

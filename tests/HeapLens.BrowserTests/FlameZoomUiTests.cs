@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using HeapLens.Formats.Pprof;
 using HeapLens.Tests.Web;
 using Microsoft.Playwright;
@@ -22,14 +21,14 @@ public sealed class FlameZoomUiTests(Chromium chromium) : IDisposable
         await page.GotoAsync(web.Url);
 
         // The whole graph: App.Mid is 1 % of it, App.Tiny (0.04 %) is not drawn.
-        var mid = Frame(page, "App.Mid");
+        var mid = FlameBoxes.Named(page, "App.Mid");
         await mid.WaitForAsync();
-        Assert.Equal(0, await Frame(page, "App.Tiny").CountAsync());
+        Assert.Equal(0, await FlameBoxes.Named(page, "App.Tiny").CountAsync());
         Assert.Equal("1 boxes under 0.05% of the total left out", await page.InnerTextAsync("#flame-pruned"));
 
         // Zoomed to App.Mid, App.Tiny is 400 of its 10,000 B: 4 % of the width.
         await mid.ClickAsync();
-        var tiny = Frame(page, "App.Tiny");
+        var tiny = FlameBoxes.Named(page, "App.Tiny");
         await tiny.WaitForAsync();
         double graph = await page.Locator(".flame").EvaluateAsync<double>("e => e.clientWidth");
         double width = await tiny.EvaluateAsync<double>("e => e.getBoundingClientRect().width");
@@ -37,13 +36,10 @@ public sealed class FlameZoomUiTests(Chromium chromium) : IDisposable
         Assert.Equal("", await page.InnerTextAsync("#flame-pruned"));
 
         await page.ClickAsync("#flame-reset");
-        await page.WaitForFunctionAsync("() => ![...document.querySelectorAll('.frame')].some(f => f.textContent === 'App.Tiny')");
-        Assert.Equal(1, await Frame(page, "App.Big").CountAsync());
+        await page.WaitForFunctionAsync("() => ![...document.querySelectorAll('.frame')].some(f => f.dataset.name === 'App.Tiny')");
+        Assert.Equal(1, await FlameBoxes.Named(page, "App.Big").CountAsync());
         Assert.Empty(errors);
     }
-
-    private static ILocator Frame(IPage page, string name) =>
-        page.Locator(".frame", new() { HasTextRegex = new Regex("^" + Regex.Escape(name) + "$") });
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

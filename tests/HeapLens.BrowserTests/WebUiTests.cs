@@ -69,7 +69,7 @@ public sealed class WebUiTests(Chromium chromium, LeakyServiceFiles files)
 
         // The retention flame graph: the sessions' static is one of its roots.
         await page.ClickAsync("#tabs button[data-view=retention]");
-        await page.Locator(".frame", new() { HasText = "static LeakyService.SessionStore.s_sessions" }).WaitForAsync();
+        await page.Locator(".frame[data-name=\"static LeakyService.SessionStore.s_sessions\"]").WaitForAsync();
         await Screenshots.TakeAsync(page, "web-retention.png");
         Assert.Empty(errors);
     }
@@ -96,7 +96,7 @@ public sealed class WebUiTests(Chromium chromium, LeakyServiceFiles files)
         var errors = new List<string>();
         var page = await chromium.NewPageAsync(errors);
         await page.GotoAsync(web.Url);
-        var frame = page.Locator(".frame", new() { HasTextRegex = new Regex("RequestHandler\\.Handle") }).First;
+        var frame = page.Locator(".frame[data-name*=\"RequestHandler.Handle\"]").First;
         await frame.WaitForAsync();
         await Screenshots.TakeAsync(page, "web-flame.png");
         await frame.ClickAsync();
