@@ -34,6 +34,8 @@ public sealed class ProfileDiffUiTests(Chromium chromium) : IDisposable
         foreach (string shrunk in new[] { "App.Shrink", "App.Gone" })
             Assert.True(IsBlue(await FillOf(FlameBoxes.Named(page, shrunk))), shrunk);
 
+        await Screenshots.TakeAsync(page, "web-profile-diff.png");
+
         // Clicking a frame shows its change: 10,000 → 40,000 B is +29.3 KB, +300 %.
         await grow.ClickAsync();
         var change = page.Locator("#flame-change");

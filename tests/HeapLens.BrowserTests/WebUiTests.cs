@@ -86,6 +86,13 @@ public sealed class WebUiTests(Chromium chromium, LeakyServiceFiles files)
         // The fixture served 3000 requests between the snapshots; each left one session behind.
         Assert.Contains("+3,000", await row.InnerTextAsync());
         await Screenshots.TakeAsync(page, "web-diff.png");
+
+        // By retainer: the sessions' static grew; its retained bytes are a positive change.
+        await page.ClickAsync("#tabs button[data-view=retainers]");
+        var retainer = page.Locator("table tbody tr").Filter(new() { Has = page.Locator(".rootlabel", new() { HasText = "static LeakyService.SessionStore.s_sessions" }) });
+        await retainer.WaitForAsync();
+        Assert.StartsWith("+", await retainer.Locator("td.grow").InnerTextAsync());
+        await Screenshots.TakeAsync(page, "web-diff-retainers.png");
         Assert.Empty(errors);
     }
 
