@@ -6,6 +6,8 @@ namespace HeapLens.Reports;
 /// <summary>
 /// A flame graph's merged call tree as parallel lists (node 0.. in creation order); -1 is the virtual root.
 /// Frames are keyed by name, so a diff's two profiles add into one tree, each in its own value lists.
+/// Once complete (<see cref="Freeze"/>) the tree is kept as exact arrays and child lists, without the
+/// lookup that built it: a server keeps it for every zoom.
 /// </summary>
 internal sealed class FlameCallTree
 {
@@ -90,9 +92,12 @@ internal sealed class FlameCallTree
         return slot;
     }
 
-    private long Width(int node) => Values[node] + BaseValues[node];
-
-    // Each node's children, biggest first: built once, when the last profile was added.
+    // The frozen tree: per node, its caller, name, values (the base's only in a diff), and its children biggest first.
+    private int[] _parent = [];
+    private int[] _name = [];
+    private long[] _value = [];
+    private long[] _self = [];
+    private long[]? _baseValue;
     private int[] _childStart = [];
     private int[] _childList = [];
     private int[] _rootList = [];
@@ -100,15 +105,31 @@ internal sealed class FlameCallTree
     /// <summary>The tree is complete: orders every node's children once, for the views that follow.</summary>
     public void Freeze()
     {
-        int count = Parents.Count;
+        (_parent, _name, _value, _self) = (Parents.ToArray(), Names.ToArray(), Values.ToArray(), Selfs.ToArray());
+        if (BaseValues.Exists(v => v != 0))
+            _baseValue = BaseValues.ToArray(); // a box's base self is not shown
+        foreach (var list in new[] { Values, Selfs, BaseValues, BaseSelfs })
+        {
+            list.Clear();
+            list.TrimExcess();
+        }
+        foreach (var list in new[] { Parents, Names })
+        {
+            list.Clear();
+            list.TrimExcess();
+        }
+        _children.Clear();
+        _children.TrimExcess();
+
+        int count = _parent.Length;
         _childStart = new int[count + 1];
         int roots = 0;
         for (int n = 0; n < count; n++)
         {
-            if (Parents[n] < 0)
+            if (_parent[n] < 0)
                 roots++;
             else
-                _childStart[Parents[n] + 1]++;
+                _childStart[_parent[n] + 1]++;
         }
         for (int n = 0; n < count; n++)
             _childStart[n + 1] += _childStart[n];
@@ -118,7 +139,7 @@ internal sealed class FlameCallTree
         roots = 0;
         for (int n = 0; n < count; n++)
         {
-            int p = Parents[n];
+            int p = _parent[n];
             if (p < 0)
                 _rootList[roots++] = n;
             else
@@ -127,12 +148,14 @@ internal sealed class FlameCallTree
         Comparison<int> biggestFirst = (a, b) =>
         {
             int byValue = Width(b).CompareTo(Width(a));
-            return byValue != 0 ? byValue : string.CompareOrdinal(_names[Names[a]], _names[Names[b]]);
+            return byValue != 0 ? byValue : string.CompareOrdinal(_names[_name[a]], _names[_name[b]]);
         };
         _rootList.AsSpan().Sort(biggestFirst);
         for (int n = 0; n < count; n++)
             _childList.AsSpan(_childStart[n], _childStart[n + 1] - _childStart[n]).Sort(biggestFirst);
     }
+
+    private long Width(int node) => _value[node] + (_baseValue?[node] ?? 0);
 
     private ReadOnlySpan<int> ChildrenOf(int node) =>
         node < 0 ? _rootList : _childList.AsSpan(_childStart[node], _childStart[node + 1] - _childStart[node]);
@@ -143,8 +166,20 @@ internal sealed class FlameCallTree
         int node = -1;
         foreach (string name in path)
         {
-            if (!_nameIds.TryGetValue(name, out int id) || !_children.TryGetValue(((long)(node + 1) << 32) | (uint)id, out node))
+            if (!_nameIds.TryGetValue(name, out int id))
                 return -1;
+            int found = -1;
+            foreach (int child in ChildrenOf(node))
+            {
+                if (_name[child] == id)
+                {
+                    found = child;
+                    break;
+                }
+            }
+            if (found < 0)
+                return -1;
+            node = found;
         }
         return node;
     }
@@ -169,7 +204,7 @@ internal sealed class FlameCallTree
         else
         {
             var callers = new List<int>();
-            for (int at = Parents[focus]; at >= 0; at = Parents[at])
+            for (int at = _parent[focus]; at >= 0; at = _parent[at])
                 callers.Add(at);
             for (int i = callers.Count - 1; i >= 0; i--)
                 result.Add(Box(callers[i], result.Count - 1, result.Count, diff));
@@ -185,9 +220,14 @@ internal sealed class FlameCallTree
         return result;
     }
 
-    private FlameNode Box(int node, int parent, int depth, bool diff) => diff
-        ? new FlameNode(_names[Names[node]], parent, depth, Values[node], Selfs[node], BaseValues[node], Values[node] - BaseValues[node])
-        : new FlameNode(_names[Names[node]], parent, depth, Values[node], Selfs[node]);
+    private FlameNode Box(int node, int parent, int depth, bool diff)
+    {
+        string name = _names[_name[node]];
+        if (!diff)
+            return new FlameNode(name, parent, depth, _value[node], _self[node]);
+        long baseValue = _baseValue?[node] ?? 0;
+        return new FlameNode(name, parent, depth, _value[node], _self[node], baseValue, _value[node] - baseValue);
+    }
 
     // Pushed smallest first so the biggest pops first; what is too narrow is counted, not shown.
     private void Push(ReadOnlySpan<int> biggestFirst, int parentIndex, int depth, Stack<(int, int, int)> work,
