@@ -41,5 +41,33 @@ public sealed class FlameZoomUiTests(Chromium chromium) : IDisposable
         Assert.Empty(errors);
     }
 
+    [Fact]
+    public async Task ABoxTooNarrowForALabel_IsPaintedAndAClickOnItZooms()
+    {
+        string path = Path.Combine(_directory, "narrow.pb.gz");
+        PprofFile.Save(CraftedFlameZoom.Build(), path);
+        using var web = await WebUi.StartAsync(path);
+        var errors = new List<string>();
+        var page = await chromium.NewPageAsync(errors);
+        await page.GotoAsync(web.Url);
+        await FlameBoxes.Named(page, "App.Mid").WaitForAsync();
+
+        // App.Narrow (0.5 %) is a few pixels wide: painted on the canvas, not an element.
+        Assert.Equal(0, await FlameBoxes.Named(page, "App.Narrow").CountAsync());
+        var graph = page.Locator(".flame");
+        double width = await graph.EvaluateAsync<double>("e => e.clientWidth");
+        // Callees biggest first: at depth 1 Big, Mid, then Narrow, from 99.5 % to 100 % of the width.
+        var origin = (await graph.BoundingBoxAsync())!;
+        await page.Mouse.ClickAsync((float)(origin.X + 1 + width * 0.9975), origin.Y + 1 + 18 + 8);
+
+        var narrow = FlameBoxes.Named(page, "App.Narrow");
+        await narrow.WaitForAsync();
+        Assert.Equal("App.Narrow", await narrow.InnerTextAsync());
+        double zoomed = await narrow.EvaluateAsync<double>("e => e.getBoundingClientRect().width");
+        Assert.InRange(zoomed, width - 1, width + 1);
+        Assert.Equal(0, await FlameBoxes.Named(page, "App.Big").CountAsync());
+        Assert.Empty(errors);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }
