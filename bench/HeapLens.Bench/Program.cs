@@ -21,6 +21,12 @@ if (args.Length >= 3 && args[0] == "--write-profiles")
     SyntheticProfiles.Write(int.Parse(args[1]), args[2]);
     return;
 }
+// `--write-flame-profile <samples> <stacks> <file.pb.gz>`: the flame graph's benchmark profile as a file, for bench/web/flame-render.sh.
+if (args.Length >= 4 && args[0] == "--write-flame-profile")
+{
+    HeapLens.Formats.Pprof.PprofFile.Save(SyntheticProfiles.Flame(int.Parse(args[1]), int.Parse(args[2])), args[3]);
+    return;
+}
 if (args.Length >= 1 && args[0] == "--web")
 {
     HeapLens.Bench.WebRun.Run(args.Length > 1 ? int.Parse(args[1]) : 20_000_000);

@@ -17,6 +17,40 @@ public static class SyntheticProfiles
         PprofFile.Save(Build(stacks, seed: 2, firstStack: stacks / 10), Path.Combine(directory, "b.pb.gz"));
     }
 
+    /// <summary>
+    /// A profile of <paramref name="samples"/> samples over <paramref name="distinctStacks"/> distinct stacks of
+    /// 10-40 frames (2,000 functions), callers drawn from a skewed distribution so that stacks share prefixes as
+    /// real ones do, and the first stacks sampled far more often: what the flame graph's benchmarks draw.
+    /// </summary>
+    public static Profile Flame(int samples, int distinctStacks)
+    {
+        var profile = new Profile();
+        profile.SampleTypes.Add(new HeapLens.Profiles.ValueType("alloc_objects", "count"));
+        profile.SampleTypes.Add(new HeapLens.Profiles.ValueType("alloc_space", "bytes"));
+        const int functions = 2000;
+        for (int f = 1; f <= functions; f++)
+        {
+            profile.Functions.Add(new Function { Id = (ulong)f, Name = $"App.Namespace{f % 37}.Type{f % 211}.Method{f}" });
+            var location = new Location { Id = (ulong)f };
+            location.Lines.Add(new Line((ulong)f, f % 300));
+            profile.Locations.Add(location);
+        }
+        var random = new Random(42);
+        var stacks = new ulong[distinctStacks][];
+        for (int k = 0; k < stacks.Length; k++)
+        {
+            var stack = stacks[k] = new ulong[random.Next(10, 41)];
+            for (int i = stack.Length - 1; i >= 0; i--)
+                stack[i] = (ulong)(1 + (int)((functions - 1) * Math.Pow(random.NextDouble(), 4 + (stack.Length - i) % 3)));
+        }
+        for (int s = 0; s < samples; s++)
+        {
+            var stack = stacks[(int)((stacks.Length - 1) * Math.Pow(random.NextDouble(), 3))];
+            profile.Samples.Add(new Sample { LocationIds = stack, Values = [1, random.Next(24, 10_000)] });
+        }
+        return profile;
+    }
+
     private static Profile Build(int stacks, int seed, int firstStack)
     {
         var builder = new AllocationProfileBuilder();

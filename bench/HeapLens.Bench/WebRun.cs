@@ -54,44 +54,13 @@ public static class WebRun
         Timed("page 11 (offset 1,000)", () => ReportJson.Serialize(DominatorChildrenReport.Create(fan, biggest, 1000)).Length);
         Timed("a late page (offset 900,000: full sort)", () => ReportJson.Serialize(DominatorChildrenReport.Create(fan, biggest, 900_000)).Length);
 
-        var profile = Timed("a profile of 1,000,000 samples (50,000 distinct stacks of 10-40 frames over 2,000 functions)", () => Profile(1_000_000));
+        var profile = Timed("a profile of 1,000,000 samples (50,000 distinct stacks of 10-40 frames over 2,000 functions)", () => SyntheticProfiles.Flame(1_000_000, 50_000));
         Timed("flame graph (merge + prune at 1/2000), as JSON", () =>
         {
             var report = FlameGraphReport.Create("bench.pb.gz", profile, null);
             Console.WriteLine($"    {report.Nodes.Count:N0} boxes kept, {report.PrunedNodes:N0} pruned; JSON {ReportJson.Serialize(report).Length / 1e3:N0} KB");
             return report;
         });
-    }
-
-    private static Profile Profile(int samples)
-    {
-        var profile = new Profile();
-        profile.SampleTypes.Add(new HeapLens.Profiles.ValueType("alloc_objects", "count"));
-        profile.SampleTypes.Add(new HeapLens.Profiles.ValueType("alloc_space", "bytes"));
-        const int functions = 2000;
-        for (int f = 1; f <= functions; f++)
-        {
-            profile.Functions.Add(new Function { Id = (ulong)f, Name = $"App.Namespace{f % 37}.Type{f % 211}.Method{f}" });
-            var location = new Location { Id = (ulong)f };
-            location.Lines.Add(new Line((ulong)f, f % 300));
-            profile.Locations.Add(location);
-        }
-        var random = new Random(42);
-        // 50,000 distinct stacks (callers drawn from a skewed distribution so that they share prefixes, as
-        // real ones do), each sample one of them, the first ones far more often.
-        var stacks = new ulong[50_000][];
-        for (int k = 0; k < stacks.Length; k++)
-        {
-            var stack = stacks[k] = new ulong[random.Next(10, 41)];
-            for (int i = stack.Length - 1; i >= 0; i--)
-                stack[i] = (ulong)(1 + (int)((functions - 1) * Math.Pow(random.NextDouble(), 4 + (stack.Length - i) % 3)));
-        }
-        for (int s = 0; s < samples; s++)
-        {
-            var stack = stacks[(int)((stacks.Length - 1) * Math.Pow(random.NextDouble(), 3))];
-            profile.Samples.Add(new Sample { LocationIds = stack, Values = [1, random.Next(24, 10_000)] });
-        }
-        return profile;
     }
 
     private static long Managed()

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using HeapLens.Profiles;
 using HeapLens.Reports;
@@ -16,20 +15,8 @@ internal static class ProfileApi
 {
     public static void Map(WebApplication app, string file, Profile profile, ProfilePair? pair = null)
     {
-        FlameGraphReport Flame(string? sample, double minShare) =>
-            pair is null ? FlameGraphReport.Create(file, profile, sample, minShare) : FlameGraphReport.Create(pair, sample, minShare);
-        // Each sample type's graph at the default pruning is computed once: switching back is a lookup.
-        var graphs = new ConcurrentDictionary<string, Lazy<string>>(StringComparer.Ordinal);
-        app.MapGet("/api/profile/flame", (HttpRequest r) =>
-        {
-            string? sample = QueryValues.Text(r, "sample");
-            double minShare = QueryValues.Double(r, "minShare", FlameGraphReport.DefaultMinShare, 0, 0.5);
-            // Only the profile's own sample types are kept (a request cannot grow the cache); others get their 400.
-            if (minShare != FlameGraphReport.DefaultMinShare || (sample is not null && profile.SampleTypeIndex(sample) < 0))
-                return Json.Of(Flame(sample, minShare));
-            var graph = graphs.GetOrAdd(sample ?? "", _ => new Lazy<string>(() => ReportJson.Serialize(Flame(sample, minShare))));
-            return Results.Text(graph.Value, "application/json; charset=utf-8");
-        });
+        FlameApi.Map(app, "/api/profile/flame", new Lazy<FlameGraphs>(() => pair is null ? new FlameGraphs(file, profile) : new FlameGraphs(pair)),
+            computeNow: true);
 
         // `top FILE [--sample S] [--cum] -n N`.
         app.MapGet("/api/profile/top", (HttpRequest r) =>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using HeapLens.Analysis;
 using HeapLens.Profiles;
 using HeapLens.Reports;
@@ -51,18 +50,9 @@ internal static class SnapshotApi
             QueryValues.OptionalInt(r, "node", 0, int.MaxValue))));
 
         // The retention as a flame graph: `export`'s profile (root -> dominator path -> type), merged and
-        // pruned like a profile's; built on the first visit, then kept per sample type.
-        var retention = new Lazy<Profile>(() => RetentionProfile.Create(analyzed));
-        var flames = new ConcurrentDictionary<string, Lazy<string>>(StringComparer.Ordinal);
-        app.MapGet("/api/snapshot/flame", (HttpRequest r) =>
-        {
-            string sample = QueryValues.Text(r, "sample") ?? "inuse_space";
-            if (sample is not ("inuse_space" or "inuse_objects"))
-                throw new HeapLensException("sample must be inuse_space or inuse_objects");
-            var graph = flames.GetOrAdd(sample, _ => new Lazy<string>(() =>
-                ReportJson.Serialize(FlameGraphReport.Create(file, retention.Value, sample))));
-            return Results.Text(graph.Value, "application/json; charset=utf-8");
-        });
+        // pruned like a profile's; built on the first visit, then kept.
+        FlameApi.Map(app, "/api/snapshot/flame", new Lazy<FlameGraphs>(() => new FlameGraphs(file, RetentionProfile.Create(analyzed))),
+            computeNow: false);
 
         // `paths --address A` or `paths --type T -n N`.
         app.MapGet("/api/snapshot/paths", (HttpRequest r) =>

@@ -43,7 +43,7 @@ public sealed class WebServer : IAsyncDisposable
     /// <exception cref="HeapLensException">The port is in use or the address cannot be bound.</exception>
     public static async Task<WebServer> StartAsync(WebContent content, WebServerOptions options, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateSlimBuilder(UnwatchedHost.Options());
         builder.Logging.ClearProviders(); // stdout carries one line, the URL
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(options.Address, options.Port));
         builder.Services.AddRouting();

@@ -22,17 +22,19 @@ public sealed class ProfileDiffUiTests(Chromium chromium) : IDisposable
         var page = await chromium.NewPageAsync(errors);
         await page.GotoAsync(web.Url);
 
-        var grow = Frame(page, "App.Grow");
+        var grow = FlameBoxes.Named(page, "App.Grow");
         await grow.WaitForAsync();
         // The exact changes in alloc_space (the default), as built: see CraftedFlameDiff.
         Assert.Equal("30000", await grow.GetAttributeAsync("data-change"));
-        Assert.Equal("-20000", await Frame(page, "App.Shrink").GetAttributeAsync("data-change"));
-        Assert.Equal("2000", await Frame(page, "App.Fresh").GetAttributeAsync("data-change"));
-        Assert.Equal("-5000", await Frame(page, "App.Gone").GetAttributeAsync("data-change"));
+        Assert.Equal("-20000", await FlameBoxes.Named(page, "App.Shrink").GetAttributeAsync("data-change"));
+        Assert.Equal("2000", await FlameBoxes.Named(page, "App.Fresh").GetAttributeAsync("data-change"));
+        Assert.Equal("-5000", await FlameBoxes.Named(page, "App.Gone").GetAttributeAsync("data-change"));
         foreach (string grown in new[] { "App.Grow", "App.Fresh" })
-            Assert.True(IsRed(await FillOf(Frame(page, grown))), grown);
+            Assert.True(IsRed(await FillOf(FlameBoxes.Named(page, grown))), grown);
         foreach (string shrunk in new[] { "App.Shrink", "App.Gone" })
-            Assert.True(IsBlue(await FillOf(Frame(page, shrunk))), shrunk);
+            Assert.True(IsBlue(await FillOf(FlameBoxes.Named(page, shrunk))), shrunk);
+
+        await Screenshots.TakeAsync(page, "web-profile-diff.png");
 
         // Clicking a frame shows its change: 10,000 → 40,000 B is +29.3 KB, +300 %.
         await grow.ClickAsync();
@@ -42,13 +44,10 @@ public sealed class ProfileDiffUiTests(Chromium chromium) : IDisposable
 
         // The sample-type switch redraws the diff in objects.
         await page.SelectOptionAsync("#sample-type", "alloc_objects");
-        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.frame')].some(f => f.textContent === 'App.Shrink' && f.dataset.change === '-200')");
-        Assert.True(IsBlue(await FillOf(Frame(page, "App.Shrink"))));
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.frame')].some(f => f.dataset.name === 'App.Shrink' && f.dataset.change === '-200')");
+        Assert.True(IsBlue(await FillOf(FlameBoxes.Named(page, "App.Shrink"))));
         Assert.Empty(errors);
     }
-
-    private static ILocator Frame(IPage page, string name) =>
-        page.Locator(".frame", new() { HasTextRegex = new Regex("^" + Regex.Escape(name) + "$") });
 
     private static async Task<(int R, int G, int B)> FillOf(ILocator frame)
     {

@@ -97,3 +97,10 @@ internal static class Screenshots
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(images, name), FullPage = false });
     }
 }
+
+/// <summary>A flame graph's boxes wide enough to be elements (narrower ones are painted on a canvas).</summary>
+internal static class FlameBoxes
+{
+    /// <summary>The box of a frame by its whole name (data-name: its label is cut to its width).</summary>
+    public static ILocator Named(IPage page, string name) => page.Locator($".frame[data-name=\"{name}\"]");
+}

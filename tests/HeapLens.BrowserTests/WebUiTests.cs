@@ -69,7 +69,7 @@ public sealed class WebUiTests(Chromium chromium, LeakyServiceFiles files)
 
         // The retention flame graph: the sessions' static is one of its roots.
         await page.ClickAsync("#tabs button[data-view=retention]");
-        await page.Locator(".frame", new() { HasText = "static LeakyService.SessionStore.s_sessions" }).WaitForAsync();
+        await page.Locator(".frame[data-name=\"static LeakyService.SessionStore.s_sessions\"]").WaitForAsync();
         await Screenshots.TakeAsync(page, "web-retention.png");
         Assert.Empty(errors);
     }
@@ -86,6 +86,13 @@ public sealed class WebUiTests(Chromium chromium, LeakyServiceFiles files)
         // The fixture served 3000 requests between the snapshots; each left one session behind.
         Assert.Contains("+3,000", await row.InnerTextAsync());
         await Screenshots.TakeAsync(page, "web-diff.png");
+
+        // By retainer: the sessions' static grew; its retained bytes are a positive change.
+        await page.ClickAsync("#tabs button[data-view=retainers]");
+        var retainer = page.Locator("table tbody tr").Filter(new() { Has = page.Locator(".rootlabel", new() { HasText = "static LeakyService.SessionStore.s_sessions" }) });
+        await retainer.WaitForAsync();
+        Assert.StartsWith("+", await retainer.Locator("td.grow").InnerTextAsync());
+        await Screenshots.TakeAsync(page, "web-diff-retainers.png");
         Assert.Empty(errors);
     }
 
@@ -96,7 +103,7 @@ public sealed class WebUiTests(Chromium chromium, LeakyServiceFiles files)
         var errors = new List<string>();
         var page = await chromium.NewPageAsync(errors);
         await page.GotoAsync(web.Url);
-        var frame = page.Locator(".frame", new() { HasTextRegex = new Regex("RequestHandler\\.Handle") }).First;
+        var frame = page.Locator(".frame[data-name*=\"RequestHandler.Handle\"]").First;
         await frame.WaitForAsync();
         await Screenshots.TakeAsync(page, "web-flame.png");
         await frame.ClickAsync();

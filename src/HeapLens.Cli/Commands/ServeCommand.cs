@@ -4,6 +4,7 @@ using HeapLens.AspNetCore;
 using HeapLens.Cli.Infrastructure;
 using HeapLens.Collection;
 using HeapLens.Security;
+using HeapLens.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -94,7 +95,7 @@ internal static class ServeCommand
             if (tokenPath is not null)
                 token!.WriteUserOnlyFile(tokenPath);
 
-            var builder = WebApplication.CreateSlimBuilder(AgentHostOptions());
+            var builder = WebApplication.CreateSlimBuilder(UnwatchedHost.Options());
             builder.WebHost.UseUrls(addresses);
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -121,17 +122,6 @@ internal static class ServeCommand
                 Directory.Delete(tokenDirectory, recursive: true);
         }
     }
-
-    /// <summary>
-    /// The agent reads no settings file, so it watches none: by default the host would watch the current
-    /// directory and all below it for appsettings.json changes (inotify on the whole tree, and CPU at every
-    /// change there, for as long as the agent runs).
-    /// </summary>
-    private static WebApplicationOptions AgentHostOptions() => new()
-    {
-        ContentRootPath = AppContext.BaseDirectory,
-        Args = ["--hostBuilder:reloadConfigOnChange=false"],
-    };
 
     private static void PrintAddresses(WebApplication app, AccessToken? token, string? tokenPath, DotNetProcess? only, string? name)
     {

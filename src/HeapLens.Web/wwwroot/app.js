@@ -54,7 +54,10 @@ function typeName(name) {
 
 async function api(path, params) {
   const query = new URLSearchParams();
-  for (const [k, v] of Object.entries(params || {})) if (v !== undefined && v !== null && v !== '') query.set(k, v);
+  for (const [k, v] of Object.entries(params || {})) {
+    if (Array.isArray(v)) for (const item of v) query.append(k, item); // a repeated parameter
+    else if (v !== undefined && v !== null && v !== '') query.set(k, v);
+  }
   const response = await fetch(path + (query.toString() ? '?' + query : ''), { credentials: 'same-origin' });
   const body = await response.json().catch(() => ({ error: response.status + ' ' + response.statusText }));
   if (!response.ok) throw new Error(body.error || response.statusText);
@@ -319,70 +322,138 @@ function sampleSelect(types, current, onchange) {
 }
 
 // A profile's flame graph, or a snapshot's retention (root -> dominator path -> type) drawn the same way.
+// The server prunes boxes narrower than 1/2000 of what is shown: clicking a box asks for its sub-tree at
+// its own scale, so boxes too narrow for the whole graph appear once their caller fills the width.
 async function showFlame(params) {
   sampleType = params.sample || sampleType;
   const ofProfile = session.kind === 'profile' || session.kind === 'profile-diff';
-  const report = await api(ofProfile ? '/api/profile/flame' : '/api/snapshot/flame', { sample: sampleType });
+  const route = ofProfile ? '/api/profile/flame' : '/api/snapshot/flame';
+  let report = await api(route, { sample: sampleType });
   sampleType = report.sampleType;
-  const n = report.nodes.length;
   // A profile diff: boxes as wide as both profiles' values (see FlameGraphReport.BaseTotal), coloured by the change.
   const isDiff = report.baseTotal != null;
   const widthOf = f => f.value + (f.baseValue || 0);
   const total = report.total + (report.baseTotal || 0);
-  // Lay the boxes out: a box starts where its previous sibling ended (children follow their parent in preorder).
-  const x = new Float64Array(n), next = new Float64Array(n);
-  let nextRoot = 0, maxDepth = 0;
-  report.nodes.forEach((f, i) => {
-    if (f.parent < 0) { x[i] = nextRoot; nextRoot += widthOf(f); } else { x[i] = next[f.parent]; next[f.parent] += widthOf(f); }
-    next[i] = x[i];
-    maxDepth = Math.max(maxDepth, f.depth);
-  });
   const ROW = 18;
-  const box = el('div', { class: 'flame', style: `height:${(maxDepth + 1) * ROW + 2}px` });
+  const CHAR_WIDTH = 5; // at the boxes' 11px font no character is narrower
+  const box = el('div', { class: 'flame' });
   const search = el('input', { type: 'text', id: 'flame-search', placeholder: 'search functions (regular expression)' });
   const matched = el('span', { class: 'muted' });
+  const pruned = el('span', { class: 'muted', id: 'flame-pruned' });
   const source = el('div', { id: 'flame-source' });
-  let focus = params.focus !== undefined ? Number(params.focus) : -1;
-  let pattern = null;
+  let x, focus, pattern = null, asked = 0;
+
+  // Lays the boxes out: a box starts where its previous sibling ended (children follow their parent in
+  // preorder). A zoomed report starts with the focus's callers, one per depth: the focus starts at 0.
+  function layout() {
+    const n = report.nodes.length;
+    x = new Float64Array(n);
+    const next = new Float64Array(n);
+    let nextRoot = 0, maxDepth = 0;
+    report.nodes.forEach((f, i) => {
+      if (f.parent < 0) { x[i] = nextRoot; nextRoot += widthOf(f); } else { x[i] = next[f.parent]; next[f.parent] += widthOf(f); }
+      next[i] = x[i];
+      maxDepth = Math.max(maxDepth, f.depth);
+    });
+    focus = report.focus ? report.focus.length - 1 : -1;
+    box.style.height = `${(maxDepth + 1) * ROW + 2}px`;
+    pruned.textContent = report.prunedNodes ? `${count(report.prunedNodes)} boxes under ${(report.minShare * 100).toFixed(2)}% of ${focus >= 0 ? 'the zoomed box' : 'the total'} left out` : '';
+  }
+
+  // Boxes wide enough for a label are elements (text, hover, click); the many narrower ones are painted on a
+  // canvas underneath and found by position: thousands of elements cost the browser most of a second.
+  const LABEL_MIN = 12; // px: room for a character and the padding
+  const canvas = el('canvas', { class: 'flame-narrow' });
+  let narrow = []; // per depth: [left, right, index] of the painted boxes, left to right
 
   function draw() {
-    const width = box.clientWidth || 1000;
+    const width = box.clientWidth || 1000, height = parseFloat(box.style.height);
     const lo = focus >= 0 ? x[focus] : 0, span = focus >= 0 ? widthOf(report.nodes[focus]) : total;
     const scale = width / Math.max(1, span);
-    const frames = [];
-    let hit = 0;
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = Math.round(width * ratio); canvas.height = Math.round(height * ratio);
+    canvas.style.width = width + 'px'; canvas.style.height = height + 'px';
+    const paint = canvas.getContext('2d');
+    paint.scale(ratio, ratio);
+    narrow = [];
+    // Each element made directly (no el()), given only the characters its width can show (shaping text that
+    // is clipped away was most of the drawing); its whole name is in data-name.
+    const frames = document.createDocumentFragment();
+    frames.append(canvas);
+    let hit = 0, painted = 0;
     report.nodes.forEach((f, i) => {
       const left = (x[i] - lo) * scale, w = widthOf(f) * scale;
       if (left + w <= 0 || left >= width || w < 1) return;
+      painted++;
       const isMatch = pattern && pattern.test(f.name);
       if (isMatch) hit += f.value;
-      const hue = (hash(f.name) % 50) + 10;
-      const fill = isDiff ? diffFill(f) : `hsl(${hue},85%,${62 + (hash(f.name) % 10)}%)`;
-      frames.push(el('div', {
-        class: 'frame' + (pattern ? (isMatch ? ' hit' : ' dim') : ''), 'data-index': i, title: '',
-        'data-change': isDiff ? String(f.change) : null,
-        style: `left:${Math.max(0, left)}px;width:${Math.min(width, left + w) - Math.max(0, left)}px;top:${f.depth * ROW}px;background:${fill}`,
-      }, f.name));
+      const l = Math.max(0, left), shown = Math.min(width, left + w) - l;
+      const fill = isDiff ? diffFill(f) : `hsl(${(hash(f.name) % 50) + 10},85%,${62 + (hash(f.name) % 10)}%)`;
+      if (shown < LABEL_MIN) {
+        paint.globalAlpha = pattern && !isMatch ? 0.25 : 1;
+        paint.fillStyle = isMatch ? '#7b1fa2' : fill;
+        paint.fillRect(l, f.depth * ROW, Math.max(1, shown - 0.5), ROW - 1);
+        (narrow[f.depth] ??= []).push([l, l + shown, i]);
+        return;
+      }
+      const d = document.createElement('div');
+      d.className = 'frame' + (pattern ? (isMatch ? ' hit' : ' dim') : '');
+      d.dataset.index = i;
+      d.dataset.name = f.name;
+      if (isDiff) d.dataset.change = String(f.change);
+      const s = d.style;
+      s.left = l + 'px'; s.width = shown + 'px'; s.top = (f.depth * ROW) + 'px'; s.background = fill;
+      const fits = Math.ceil((shown - 6) / CHAR_WIDTH);
+      d.textContent = fits >= f.name.length ? f.name : f.name.slice(0, fits);
+      frames.append(d);
     });
-    box.replaceChildren(...frames);
+    box.replaceChildren(frames);
+    box.dataset.boxes = painted; // elements and painted boxes: what a benchmark counts
     matched.textContent = pattern ? `matched: ${value(hit, report.unit)} (${pct(hit, report.total)}, counting nested matches once per box)` : '';
+    // Once the boxes are painted (the frame after the one that draws them), for benchmarks: performance.getEntriesByName('heaplens-flame-drawn').
+    requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('heaplens-flame-drawn')));
   }
 
-  box.addEventListener('click', e => {
-    const t = e.target.closest('.frame');
-    if (!t) return;
-    focus = Number(t.dataset.index);
+  // Zooms to the box at the end of a call path (none: the whole graph); a later click wins over an earlier answer.
+  async function zoom(path) {
+    const mine = ++asked;
+    const zoomed = await api(route, { sample: sampleType, frame: path });
+    if (mine !== asked) return;
+    report = zoomed;
+    layout();
     draw();
-    const name = report.nodes[focus].name;
+  }
+
+  function pathOf(i) {
+    const path = [];
+    for (let at = i; at >= 0; at = report.nodes[at].parent) path.push(report.nodes[at].name);
+    return path.reverse();
+  }
+
+  // The box under the pointer: an element, or a narrow box painted on the canvas; -1 for none.
+  function boxAt(e) {
+    const t = e.target.closest('.frame');
+    if (t) return Number(t.dataset.index);
+    if (e.target !== canvas) return -1;
+    const row = narrow[Math.floor(e.offsetY / ROW)] || [];
+    const found = row.find(([left, right]) => e.offsetX >= left && e.offsetX < right);
+    return found ? found[2] : -1;
+  }
+
+  box.addEventListener('click', async e => {
+    const index = boxAt(e);
+    if (index < 0) return;
+    const clicked = report.nodes[index];
+    try { await zoom(pathOf(index)); } catch (err) { source.replaceChildren(failure(err)); return; }
     if (isDiff) showChange(source, report, report.nodes[focus]);
-    else if (ofProfile) showSource(source, name);
-    else source.replaceChildren(el('p', {}, 'Zoomed to ', el('span', { class: 'type' }, name), ' ', report.nodes[focus].depth > 0 ? pathsLink({ type: name }) : null));
+    else if (ofProfile) showSource(source, clicked.name);
+    else source.replaceChildren(el('p', {}, 'Zoomed to ', el('span', { class: 'type' }, clicked.name), ' ', clicked.depth > 0 ? pathsLink({ type: clicked.name }) : null));
   });
   const tip = document.getElementById('tooltip');
   box.addEventListener('mousemove', e => {
-    const t = e.target.closest('.frame');
-    if (!t) { tip.hidden = true; return; }
-    const f = report.nodes[Number(t.dataset.index)];
+    const index = boxAt(e);
+    if (index < 0) { tip.hidden = true; return; }
+    const f = report.nodes[index];
     tip.textContent = isDiff ? `${f.name}: ${changeText(f, report.unit)}`
       : `${f.name}: ${value(f.value, report.unit)} (${pct(f.value, report.total)}), self ${value(f.self, report.unit)}`;
     tip.style.left = (e.clientX + 12) + 'px'; tip.style.top = (e.clientY + 12) + 'px'; tip.hidden = false;
@@ -392,10 +463,11 @@ async function showFlame(params) {
     try { pattern = search.value ? new RegExp(search.value, 'i') : null; search.classList.remove('invalid'); draw(); }
     catch { search.classList.add('invalid'); }
   });
+  layout();
   render(el('div', { class: 'toolbar' }, sampleSelect(report.sampleTypes, report.sampleType, t => { sampleType = t; go(ofProfile ? 'flame' : 'retention', { sample: t }); }),
-    search, el('button', { onclick: () => { focus = -1; draw(); } }, 'Reset zoom'), matched,
-    el('span', { class: 'muted' }, (isDiff ? `total ${value(report.baseTotal, report.unit)} → ${value(report.total, report.unit)} (${signed(report.total - report.baseTotal, v => value(v, report.unit))}); red grew, blue shrank`
-      : `total ${value(report.total, report.unit)}`) + (report.prunedNodes ? `; ${count(report.prunedNodes)} boxes under ${(report.minShare * 100).toFixed(2)}% left out` : ''))),
+    search, el('button', { id: 'flame-reset', onclick: () => zoom(null).catch(err => source.replaceChildren(failure(err))) }, 'Reset zoom'), matched,
+    el('span', { class: 'muted' }, isDiff ? `total ${value(report.baseTotal, report.unit)} → ${value(report.total, report.unit)} (${signed(report.total - report.baseTotal, v => value(v, report.unit))}); red grew, blue shrank`
+      : `total ${value(report.total, report.unit)}`), pruned),
   box, source);
   draw();
   window.onresize = draw;

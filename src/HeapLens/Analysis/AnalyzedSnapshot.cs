@@ -4,12 +4,11 @@ namespace HeapLens.Analysis;
 
 /// <summary>
 /// A snapshot with what every retained-size report needs, each part computed once on first use and
-/// then shared: the dominator tree, the shortest paths from the roots, the root labels and the
+/// then shared: the dominator tree, the search for shortest paths from the roots, the root labels and the
 /// retained size per type. One per loaded snapshot, for the CLI, the web UI and the endpoints alike.
 /// </summary>
 public sealed class AnalyzedSnapshot
 {
-    private readonly Lazy<ShortestPaths> _paths;
     private readonly Lazy<RootPathSearch> _pathSearch;
     private readonly Lazy<RootLabels> _roots;
     private readonly Lazy<IReadOnlyList<TypeRetention>> _types;
@@ -20,7 +19,6 @@ public sealed class AnalyzedSnapshot
             throw new ArgumentException("The dominator tree belongs to another snapshot.", nameof(tree));
         Snapshot = snapshot;
         Tree = tree;
-        _paths = new Lazy<ShortestPaths>(() => ShortestPaths.Compute(snapshot));
         _pathSearch = new Lazy<RootPathSearch>(() => new RootPathSearch(snapshot, tree));
         _roots = new Lazy<RootLabels>(() => new RootLabels(snapshot));
         _types = new Lazy<IReadOnlyList<TypeRetention>>(() => RetainedByType.Compute(snapshot, tree));
@@ -32,14 +30,12 @@ public sealed class AnalyzedSnapshot
 
     public DominatorTree Tree { get; }
 
-    /// <summary>Shortest paths from the GC roots to every object (breadth-first, two ints per object): for reports that ask of every root's object (diff by retainer).</summary>
-    public ShortestPaths Paths => _paths.Value;
-
     /// <summary>
-    /// The same paths, searched one object at a time and kept for none (for `paths` and for naming what
-    /// holds a suspect); the full <see cref="Paths"/> when something already computed them.
+    /// Shortest paths from the GC roots, searched when asked and kept for none (for `paths`, for naming what
+    /// holds a suspect, and in one pass for every retainer of a diff): <see cref="ShortestPaths"/> would keep
+    /// two ints per object for as long as the snapshot is loaded.
     /// </summary>
-    public IRootPaths PathSearch => _paths.IsValueCreated ? _paths.Value : _pathSearch.Value;
+    public IRootPaths PathSearch => _pathSearch.Value;
 
     public RootLabels Roots => _roots.Value;
 

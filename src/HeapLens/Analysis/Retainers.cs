@@ -19,20 +19,26 @@ public sealed record Retainer(
 
 public static class Retainers
 {
-    public static IReadOnlyList<Retainer> Compute(HeapSnapshot snapshot, DominatorTree tree) =>
-        Compute(snapshot, tree, new RootLabels(snapshot), ShortestPaths.Compute(snapshot));
-
     public static IReadOnlyList<Retainer> Compute(AnalyzedSnapshot analyzed) =>
-        Compute(analyzed.Snapshot, analyzed.Tree, analyzed.Roots, analyzed.Paths);
+        Compute(analyzed.Snapshot, analyzed.Tree, analyzed.Roots, analyzed.PathSearch);
 
     /// <summary>The path runs are nodes of this snapshot: a retainer is read against the snapshot it came from.</summary>
     public static IReadOnlyList<Retainer> Compute(HeapSnapshot snapshot, DominatorTree tree, RootLabels labels, IRootPaths paths)
     {
+        // What no root holds directly is named by the kind of root its shortest path starts from: one search for all.
+        var rootChildren = tree.RootChildren;
+        var unlabeled = new List<int>();
+        foreach (int node in rootChildren)
+        {
+            if (labels.Of(node) is null)
+                unlabeled.Add(node);
+        }
+        var searched = unlabeled.Zip(paths.RootsOf(unlabeled)).ToDictionary(p => p.First, p => p.Second);
         var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var rootOfGroup = new Dictionary<string, RootLabel?>(StringComparer.Ordinal);
-        foreach (int node in tree.RootChildren)
+        foreach (int node in rootChildren)
         {
-            RootLabel? root = labels.Of(node) ?? RootVia(snapshot, paths, node);
+            RootLabel? root = labels.Of(node) ?? RootVia(snapshot, searched[node]);
             // Named roots (statics) are told apart by name; unnamed ones (stack, handles) by kind.
             string signature = $"{root?.ToString() ?? "unrooted"} | {snapshot.TypeNameOf(node)}";
             if (!groups.TryGetValue(signature, out var members))
@@ -63,11 +69,8 @@ public static class Retainers
         return result;
     }
 
-    private static RootLabel? RootVia(HeapSnapshot snapshot, IRootPaths paths, int node)
-    {
-        int root = paths.RootOf(node);
-        return root < 0 ? null : new RootLabel(snapshot.Roots.Kinds[root], null);
-    }
+    private static RootLabel? RootVia(HeapSnapshot snapshot, int root) =>
+        root < 0 ? null : new RootLabel(snapshot.Roots.Kinds[root], null);
 }
 
 /// <summary>A retainer in two snapshots.</summary>

@@ -42,6 +42,70 @@ public sealed class RootPathSearch(HeapSnapshot snapshot, DominatorTree tree) : 
         }
     }
 
+    /// <summary>
+    /// One breadth-first search from the roots, as the global search runs it, stopped once every node was met.
+    /// A node's root is its discoverer's, so each level is kept with the roots its objects came from: memory
+    /// is a bit per object and the two widest levels, not two ints per object.
+    /// </summary>
+    public int[] RootsOf(IReadOnlyList<int> nodes)
+    {
+        var result = new int[nodes.Count];
+        Array.Fill(result, -1);
+        var wanted = new Dictionary<int, List<int>>(); // node -> its places in nodes
+        foreach (var (node, place) in nodes.Select((n, i) => (n, i)))
+        {
+            if (!IsReachable(node))
+                continue;
+            if (!wanted.TryGetValue(node, out var places))
+                wanted[node] = places = [];
+            places.Add(place);
+        }
+        int left = wanted.Count;
+        var visited = new ulong[(snapshot.NodeCount + 63) / 64];
+        bool Visit(int node, int root, List<(int Node, int Root)> level)
+        {
+            visited[node >> 6] |= 1UL << node;
+            level.Add((node, root));
+            if (wanted.Remove(node, out var places))
+            {
+                foreach (int place in places)
+                    result[place] = root;
+                return --left == 0;
+            }
+            return false;
+        }
+        bool IsVisited(int node) => (visited[node >> 6] & (1UL << node)) != 0;
+
+        var current = new List<(int Node, int Root)>();
+        var roots = snapshot.Roots;
+        foreach (int r in _rootOrder.Value)
+        {
+            int node = roots.Nodes[r];
+            if (left == 0)
+                return result;
+            if (roots.Kinds[r].KeepsAlive() && !IsVisited(node))
+                Visit(node, r, current);
+        }
+        int[] edgeStart = snapshot.EdgeStart;
+        int[] targets = snapshot.EdgeTargets;
+        var next = new List<(int Node, int Root)>();
+        while (left > 0 && current.Count > 0)
+        {
+            foreach (var (node, root) in current)
+            {
+                for (int e = edgeStart[node]; e < edgeStart[node + 1]; e++)
+                {
+                    int target = targets[e];
+                    if (!IsVisited(target) && Visit(target, root, next))
+                        return result;
+                }
+            }
+            (current, next) = (next, current);
+            next.Clear();
+        }
+        return result;
+    }
+
     public List<NodeRun> RunsTo(int node, out int root)
     {
         root = -1;

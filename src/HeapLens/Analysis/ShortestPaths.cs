@@ -67,6 +67,8 @@ public sealed class ShortestPaths : IRootPaths
     /// <summary>The root index (into the snapshot's roots) the shortest path to the node starts from.</summary>
     public int RootOf(int node) => IsReachable(node) ? _rootOf[node] : -1;
 
+    public int[] RootsOf(IReadOnlyList<int> nodes) => nodes.Select(RootOf).ToArray();
+
     /// <summary>The objects from the rooted one down to <paramref name="node"/>; empty if no strong root reaches it.</summary>
     public IReadOnlyList<int> PathTo(int node)
     {

@@ -6,6 +6,8 @@ namespace HeapLens.Reports;
 /// <summary>
 /// A flame graph's merged call tree as parallel lists (node 0.. in creation order); -1 is the virtual root.
 /// Frames are keyed by name, so a diff's two profiles add into one tree, each in its own value lists.
+/// Once complete (<see cref="Freeze"/>) the tree is kept as exact arrays and child lists, without the
+/// lookup that built it: a server keeps it for every zoom.
 /// </summary>
 internal sealed class FlameCallTree
 {
@@ -90,46 +92,150 @@ internal sealed class FlameCallTree
         return slot;
     }
 
-    private long Width(int node) => Values[node] + BaseValues[node];
+    // The frozen tree: per node, its caller, name, values (the base's only in a diff), and its children biggest first.
+    private int[] _parent = [];
+    private int[] _name = [];
+    private long[] _value = [];
+    private long[] _self = [];
+    private long[]? _baseValue;
+    private int[] _childStart = [];
+    private int[] _childList = [];
+    private int[] _rootList = [];
 
-    public List<FlameNode> Preorder(long minValue, bool diff, out long prunedValue, out int prunedNodes)
+    /// <summary>The tree is complete: orders every node's children once, for the views that follow.</summary>
+    public void Freeze()
     {
-        var kids = new List<int>?[Parents.Count];
-        var roots = new List<int>();
-        for (int n = 0; n < Parents.Count; n++)
+        (_parent, _name, _value, _self) = (Parents.ToArray(), Names.ToArray(), Values.ToArray(), Selfs.ToArray());
+        if (BaseValues.Exists(v => v != 0))
+            _baseValue = BaseValues.ToArray(); // a box's base self is not shown
+        foreach (var list in new[] { Values, Selfs, BaseValues, BaseSelfs })
         {
-            int p = Parents[n];
-            (p < 0 ? roots : (kids[p] ??= [])).Add(n);
+            list.Clear();
+            list.TrimExcess();
         }
+        foreach (var list in new[] { Parents, Names })
+        {
+            list.Clear();
+            list.TrimExcess();
+        }
+        _children.Clear();
+        _children.TrimExcess();
+
+        int count = _parent.Length;
+        _childStart = new int[count + 1];
+        int roots = 0;
+        for (int n = 0; n < count; n++)
+        {
+            if (_parent[n] < 0)
+                roots++;
+            else
+                _childStart[_parent[n] + 1]++;
+        }
+        for (int n = 0; n < count; n++)
+            _childStart[n + 1] += _childStart[n];
+        _childList = new int[count - roots];
+        _rootList = new int[roots];
+        var fill = _childStart[..count];
+        roots = 0;
+        for (int n = 0; n < count; n++)
+        {
+            int p = _parent[n];
+            if (p < 0)
+                _rootList[roots++] = n;
+            else
+                _childList[fill[p]++] = n;
+        }
+        Comparison<int> biggestFirst = (a, b) =>
+        {
+            int byValue = Width(b).CompareTo(Width(a));
+            return byValue != 0 ? byValue : string.CompareOrdinal(_names[_name[a]], _names[_name[b]]);
+        };
+        _rootList.AsSpan().Sort(biggestFirst);
+        for (int n = 0; n < count; n++)
+            _childList.AsSpan(_childStart[n], _childStart[n + 1] - _childStart[n]).Sort(biggestFirst);
+    }
+
+    private long Width(int node) => _value[node] + (_baseValue?[node] ?? 0);
+
+    private ReadOnlySpan<int> ChildrenOf(int node) =>
+        node < 0 ? _rootList : _childList.AsSpan(_childStart[node], _childStart[node + 1] - _childStart[node]);
+
+    /// <summary>The node at the end of a call path of names from a root, or -1 when the tree has no such path.</summary>
+    public int Find(IReadOnlyList<string> path)
+    {
+        int node = -1;
+        foreach (string name in path)
+        {
+            if (!_nameIds.TryGetValue(name, out int id))
+                return -1;
+            int found = -1;
+            foreach (int child in ChildrenOf(node))
+            {
+                if (_name[child] == id)
+                {
+                    found = child;
+                    break;
+                }
+            }
+            if (found < 0)
+                return -1;
+            node = found;
+        }
+        return node;
+    }
+
+    public long WidthOf(int node) => node < 0 ? 0 : Width(node);
+
+    /// <summary>
+    /// The boxes in preorder, children biggest first, those narrower than <paramref name="minValue"/> left
+    /// out with their callees. With a <paramref name="focus"/> node, only its callers (one box per depth,
+    /// the path down to it) and the tree below it.
+    /// </summary>
+    public List<FlameNode> Preorder(int focus, long minValue, bool diff, out long prunedValue, out int prunedNodes)
+    {
         prunedValue = 0;
         prunedNodes = 0;
         var result = new List<FlameNode>();
         var work = new Stack<(int Node, int Parent, int Depth)>();
-        PushKept(roots, -1, 0, work, minValue, ref prunedValue, ref prunedNodes);
+        if (focus < 0)
+        {
+            Push(ChildrenOf(-1), -1, 0, work, minValue, ref prunedValue, ref prunedNodes);
+        }
+        else
+        {
+            var callers = new List<int>();
+            for (int at = _parent[focus]; at >= 0; at = _parent[at])
+                callers.Add(at);
+            for (int i = callers.Count - 1; i >= 0; i--)
+                result.Add(Box(callers[i], result.Count - 1, result.Count, diff));
+            work.Push((focus, result.Count - 1, result.Count));
+        }
         while (work.Count > 0)
         {
             var (node, parent, depth) = work.Pop();
             int index = result.Count;
-            result.Add(diff
-                ? new FlameNode(_names[Names[node]], parent, depth, Values[node], Selfs[node], BaseValues[node], Values[node] - BaseValues[node])
-                : new FlameNode(_names[Names[node]], parent, depth, Values[node], Selfs[node]));
-            if (kids[node] is { } children)
-                PushKept(children, index, depth + 1, work, minValue, ref prunedValue, ref prunedNodes);
+            result.Add(Box(node, parent, depth, diff));
+            Push(ChildrenOf(node), index, depth + 1, work, minValue, ref prunedValue, ref prunedNodes);
         }
         return result;
     }
 
+    private FlameNode Box(int node, int parent, int depth, bool diff)
+    {
+        string name = _names[_name[node]];
+        if (!diff)
+            return new FlameNode(name, parent, depth, _value[node], _self[node]);
+        long baseValue = _baseValue?[node] ?? 0;
+        return new FlameNode(name, parent, depth, _value[node], _self[node], baseValue, _value[node] - baseValue);
+    }
+
     // Pushed smallest first so the biggest pops first; what is too narrow is counted, not shown.
-    private void PushKept(List<int> children, int parentIndex, int depth, Stack<(int, int, int)> work,
+    private void Push(ReadOnlySpan<int> biggestFirst, int parentIndex, int depth, Stack<(int, int, int)> work,
         long minValue, ref long prunedValue, ref int prunedNodes)
     {
-        children.Sort((a, b) =>
+        for (int i = biggestFirst.Length - 1; i >= 0; i--)
         {
-            int byValue = Width(a).CompareTo(Width(b));
-            return byValue != 0 ? byValue : string.CompareOrdinal(_names[Names[b]], _names[Names[a]]);
-        });
-        foreach (int child in children)
-        {
+            int child = biggestFirst[i];
             if (Width(child) < minValue || Width(child) == 0)
             {
                 prunedValue += Width(child);

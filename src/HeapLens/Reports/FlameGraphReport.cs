@@ -28,6 +28,12 @@ public sealed record FlameNode(string Name, int Parent, int Depth, long Value, l
 /// callees that swapped sizes would overflow their caller), and vanished and new frames both stay visible.
 /// <see cref="MinShare"/> and <see cref="PrunedValue"/> are then of that combined width.
 /// </param>
+/// <param name="Focus">
+/// When zoomed: the call path (names from a root) of the box zoomed to. <see cref="Nodes"/> then start with
+/// its callers, one box each, then the box and its callees, pruned at <see cref="MinShare"/> of the box's own
+/// width (not of the total): boxes too narrow for the whole graph come back once their caller fills the screen.
+/// <see cref="PrunedValue"/> and <see cref="PrunedNodes"/> count what is left out below the box.
+/// </param>
 public sealed record FlameGraphReport(
     string File,
     string SampleType,
@@ -39,43 +45,23 @@ public sealed record FlameGraphReport(
     int PrunedNodes,
     IReadOnlyList<FlameNode> Nodes,
     string? BaseFile = null,
-    long? BaseTotal = null)
+    long? BaseTotal = null,
+    IReadOnlyList<string>? Focus = null)
 {
     /// <summary>One pixel of a 2000-pixel-wide graph.</summary>
     public const double DefaultMinShare = 1.0 / 2000;
 
-    public static FlameGraphReport Create(string file, Profile profile, string? sampleType, double minShare = DefaultMinShare)
-    {
-        CheckShare(minShare);
-        var index = new ProfileIndex(profile);
-        int valueIndex = index.ValueIndex(sampleType);
-        var tree = new FlameCallTree();
-        long total = tree.Add(profile, index, valueIndex, tree.Values, tree.Selfs);
-        var nodes = tree.Preorder((long)Math.Ceiling(total * minShare), diff: false, out long prunedValue, out int prunedNodes);
-        var type = profile.SampleTypes[valueIndex];
-        return new FlameGraphReport(file, type.Type, type.Unit, profile.SampleTypes.Select(t => t.Type).ToList(),
-            total, minShare, prunedValue, prunedNodes, nodes);
-    }
+    public static FlameGraphReport Create(string file, Profile profile, string? sampleType, double minShare = DefaultMinShare) =>
+        new FlameGraphs(file, profile).Create(sampleType, minShare);
 
     /// <summary>
     /// A differential flame graph of two profiles (normalized when the pair is): one tree of both, each box
     /// with the new value, the base value and the change, as wide as both values together.
     /// </summary>
-    public static FlameGraphReport Create(ProfilePair pair, string? sampleType, double minShare = DefaultMinShare)
-    {
-        CheckShare(minShare);
-        var newIndex = new ProfileIndex(pair.New);
-        int valueIndex = newIndex.ValueIndex(sampleType);
-        var type = pair.New.SampleTypes[valueIndex];
-        var tree = new FlameCallTree();
-        long total = tree.Add(pair.New, newIndex, valueIndex, tree.Values, tree.Selfs);
-        long baseTotal = tree.Add(pair.Base, new ProfileIndex(pair.Base), pair.Base.SampleTypeIndex(type.Type), tree.BaseValues, tree.BaseSelfs);
-        var nodes = tree.Preorder((long)Math.Ceiling((total + baseTotal) * minShare), diff: true, out long prunedValue, out int prunedNodes);
-        return new FlameGraphReport(pair.NewPath, type.Type, type.Unit, pair.New.SampleTypes.Select(t => t.Type).ToList(),
-            total, minShare, prunedValue, prunedNodes, nodes, pair.BasePath, baseTotal);
-    }
+    public static FlameGraphReport Create(ProfilePair pair, string? sampleType, double minShare = DefaultMinShare) =>
+        new FlameGraphs(pair).Create(sampleType, minShare);
 
-    private static void CheckShare(double minShare)
+    internal static void CheckShare(double minShare)
     {
         if (!(minShare >= 0 && minShare < 1))
             throw new HeapLensException($"the smallest share shown must be in [0, 1), not {minShare}");

@@ -78,6 +78,19 @@ public class PathPropertyTests
     }
 
     [Fact]
+    public void The_search_for_many_objects_at_once_finds_the_roots_the_full_search_keeps()
+    {
+        RandomHeapWithRootKinds.Select(Gen.Int[0, 59].Array[0, 30]).Sample((snapshot, picks) =>
+        {
+            var all = ShortestPaths.Compute(snapshot);
+            // Any objects, repeated, unreachable ones included: each gets its own answer in its own place.
+            int[] nodes = picks.Select(p => p % snapshot.NodeCount).ToArray();
+            var found = new RootPathSearch(snapshot, DominatorTree.Compute(snapshot)).RootsOf(nodes);
+            Assert.Equal(nodes.Select(all.RootOf), found);
+        });
+    }
+
+    [Fact]
     public void The_biggest_instances_are_those_a_full_sort_picks()
     {
         Gen.Select(Gen.Int[0, 2].Array[0, 200], Gen.Long[0, 5].Array[200], Gen.Int[1, 10]).Sample((types, retained, count) =>

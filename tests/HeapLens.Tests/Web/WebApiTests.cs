@@ -220,6 +220,28 @@ public sealed class WebApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_server_watches_no_files()
+    {
+        if (!OperatingSystem.IsLinux())
+            return; // inotify is Linux's; the host's default watching is the same on every system
+        var web = HeapLensWeb.Start(_after);
+        try
+        {
+            // The host's default watches its content root (the tool's directory) and everything below for
+            // settings files: one inotify instance with a watch per directory. The page is embedded: nothing to watch.
+            var inotify = new DirectoryInfo($"/proc/{web.Process.Id}/fd").EnumerateFileSystemInfos()
+                .Where(fd => fd.LinkTarget == "anon_inode:inotify").ToList();
+            Assert.Empty(inotify);
+        }
+        finally
+        {
+            web.Process.Kill(entireProcessTree: true);
+            web.Process.WaitForExit();
+            web.Process.Dispose();
+        }
+    }
+
+    [Fact]
     public void A_port_in_use_is_one_clear_line()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);
