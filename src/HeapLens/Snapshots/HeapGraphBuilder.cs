@@ -183,8 +183,8 @@ public sealed class HeapGraphBuilder : IDisposable
         uint[] sizes = _sizes.DrainToArray();
         int[] typeIndex = _typeIndex.DrainToArray();
         var index = AddressIndex.For(addresses);
-        var (edgeStart, edgeTargets, unresolved) = BuildEdges(addresses.Length, index);
-        _graph = new BuiltGraph(addresses, sizes, typeIndex, index, edgeStart, edgeTargets, unresolved);
+        var edges = BuildEdges(addresses.Length, index);
+        _graph = new BuiltGraph(addresses, sizes, typeIndex, index, edges.EdgeStart, edges.EdgeTargets, edges.Unresolved);
     }
 
     public HeapSnapshot Build(SnapshotMetadata metadata)
@@ -216,6 +216,7 @@ public sealed class HeapGraphBuilder : IDisposable
         // length; the per-node offsets are laid out after the 8-byte targets are freed, so the two never coexist.
         // Only references to objects outside the walk (rare) make the resolved array shorter, and then it is trimmed once.
         var resolved = GC.AllocateUninitializedArray<int>(checked((int)_edgeTargets.Count));
+        ChunkMemory.AdviseHugePages(resolved);
         int resolvedCount = 0;
         long unresolved = 0;
         var unresolvedFrom = new List<int>();
@@ -245,7 +246,8 @@ public sealed class HeapGraphBuilder : IDisposable
         });
 
         // edgeStart holds each node's resolved count, then (after a prefix sum in place) the CSR offsets.
-        var edgeStart = new int[nodeCount + 1];
+        var edgeStart = GC.AllocateUninitializedArray<int>(nodeCount + 1);
+        ChunkMemory.AdviseHugePages(edgeStart);
         int counted = 0;
         _edgeCounts.Drain(counts =>
         {
