@@ -70,7 +70,8 @@ public static class HeapSnapshotCollector
     {
         progress?.Report(new CaptureProgress(CaptureStage.Connecting, 0, 0));
         var client = new DiagnosticsClient(target.Id);
-        EventPipeSession session = await StartSessionAsync(client, target, bufferMegabytes, options.Timeout, cancellationToken)
+        long keywords = options.StreamAfterPause ? HeapWalkKeywords | WalkTrigger.Keywords : HeapWalkKeywords;
+        EventPipeSession session = await StartSessionAsync(client, target, keywords, bufferMegabytes, options.Timeout, cancellationToken)
             .ConfigureAwait(false);
         WalkTrigger? trigger = null;
         HeapWalkRead? read = null;
@@ -99,11 +100,11 @@ public static class HeapSnapshotCollector
                 }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
                 progress?.Report(new CaptureProgress(CaptureStage.WaitingForGc, 0, 0));
-                trigger = WalkTrigger.Start(abandon => StartTriggerAsync(client, target, options.Timeout, abandon));
-                await WaitForWalkAsync(recording, walkDone, parse, trigger.Started, parser: () => parser, options.Timeout, progress, cancellationToken)
-                    .ConfigureAwait(false);
+                trigger = options.StreamAfterPause ? null : WalkTrigger.Start(abandon => StartTriggerAsync(client, target, options.Timeout, abandon));
+                await WaitForWalkAsync(recording, walkDone, parse, trigger?.Started ?? Task.CompletedTask, parser: () => parser, options.Timeout,
+                    progress, cancellationToken).ConfigureAwait(false);
                 // A live target that refused the trigger says why; the walk never began.
-                if (trigger.Started.IsFaulted && !walkDone.IsSet)
+                if (trigger is not null && trigger.Started.IsFaulted && !walkDone.IsSet)
                     await trigger.Started.ConfigureAwait(false);
                 bool streamEndedBeforeStop = recording.Completion.IsCompleted;
                 progress?.Report(new CaptureProgress(CaptureStage.Finishing, recording.BytesWritten, parser?.Builder.NodeCount ?? 0));
@@ -158,10 +159,10 @@ public static class HeapSnapshotCollector
     /// Starts the session within the deadline: a stopped target accepts the connection on its
     /// diagnostics socket and then never answers.
     /// </summary>
-    private static async Task<EventPipeSession> StartSessionAsync(DiagnosticsClient client, DotNetProcess target, int bufferMegabytes,
-        TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<EventPipeSession> StartSessionAsync(DiagnosticsClient client, DotNetProcess target, long keywords,
+        int bufferMegabytes, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var providers = new[] { new EventPipeProvider(RuntimeProvider, EventLevel.Verbose, HeapWalkKeywords) };
+        var providers = new[] { new EventPipeProvider(RuntimeProvider, EventLevel.Verbose, keywords) };
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
