@@ -38,6 +38,12 @@ if (args.Length >= 2 && args[0] == "--parse")
     ParseRun.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 3, args.Length > 3 ? args[3] : null);
     return;
 }
+// `--build <file.nettrace>`: the graph build alone from a saved stream (see BuildRun).
+if (args.Length >= 2 && args[0] == "--build")
+{
+    BuildRun.Run(args[1]);
+    return;
+}
 if (args.Length >= 4 && args[0] == "--parse-parts")
 {
     ParseParts.Run(args[1], long.Parse(args[2]), long.Parse(args[3]));

@@ -2,7 +2,8 @@
 # The heap-walk readers on one LeakyService heap, same run: heaplens with the fast reader (keeping the
 # raw stream), heaplens with TraceEvent's reader (--reader TraceEvent), dotnet-gcdump; then the parse
 # rate alone from the kept stream, each reader in its own process (bench/HeapLens.Bench --parse).
-# Wall, CPU (user+sys) and peak RSS of each collector, the target's pause, objects kept, and the load.
+# Wall, CPU (user+sys) and peak RSS of each collector, the target's pause, objects kept, the load, and the
+# fast run's stages (`snapshot --timings`).
 # Usage: bench/capture/compare-readers.sh CACHE_ENTRIES WARMUP_REQUESTS RESULT.json
 # (700000 100000 gives ~2.35M objects; 7000000 1250000 ~23.5M.) Run it on a quiet machine for wall times.
 set -euo pipefail
@@ -22,7 +23,7 @@ run() { # name, command...
   cat /proc/loadavg >"$work/$name.load"
   /usr/bin/time -f '%e %U %S %M' -o "$work/$name.time" "$@" >"$work/$name.out" 2>&1 || true
 }
-run fast dotnet "$bin/heaplens.dll" snapshot -p "$target" -o "$work/fast.heapsnap" --keep-stream "$work/walk.nettrace"
+run fast dotnet "$bin/heaplens.dll" snapshot -p "$target" -o "$work/fast.heapsnap" --keep-stream "$work/walk.nettrace" --timings
 run traceevent dotnet "$bin/heaplens.dll" snapshot -p "$target" -o "$work/traceevent.heapsnap" --reader TraceEvent
 run gcdump "$gcdump" collect -p "$target" -o "$work/x.gcdump"
 echo exit >&3
@@ -42,8 +43,10 @@ def timed(name):
             "loadBefore": open(os.path.join(work, name + ".load")).read().split()[:3]}
 def heaplens(name):
     info = json.load(open(os.path.join(work, name + ".info.json")))
+    # `snapshot --timings`: when each stage began (wall and CPU since the command started).
+    stages = [" ".join(line.split()[1:]) for line in open(os.path.join(work, name + ".out")) if line.startswith("timing ")]
     return dict(timed(name), objects=info["objects"], references=info["references"],
-                targetPauseMs=round(info["metadata"]["gcPauseMilliseconds"]))
+                targetPauseMs=round(info["metadata"]["gcPauseMilliseconds"]), **({"stages": stages} if stages else {}))
 gcdump_out = open(os.path.join(work, "gcdump.out")).read().strip().splitlines()
 out = {
     "benchmark": "heaplens (fast reader, TraceEvent reader) vs dotnet-gcdump 10.0.750501 on one LeakyService heap, one after the other",

@@ -46,6 +46,12 @@ internal static class SnapshotCommand
             Description = "Debug: print on stderr when each stage of the capture begins, with wall and CPU time.",
             Hidden = true,
         };
+        var streamAfterPause = new Option<bool>("--stream-after-pause")
+        {
+            Description = "Debug: ask for the heap walk from the recording session itself (nothing streams while the target is paused), " +
+                          "to measure against the default.",
+            Hidden = true,
+        };
         var allocs = new Option<string?>("--allocs")
         {
             Description = "First record sampled allocations for this long (30s, 2m; Ctrl+C ends it early), following each sampled object through the GCs; " +
@@ -61,6 +67,7 @@ internal static class SnapshotCommand
         command.Options.Add(keepStream);
         command.Options.Add(reader);
         command.Options.Add(timings);
+        command.Options.Add(streamAfterPause);
         command.Options.Add(allocs);
         // A synchronous action with its own signal handling: SIGINT, SIGTERM and SIGHUP all stop the
         // session and end the command the same clean way, whenever they arrive.
@@ -104,7 +111,8 @@ internal static class SnapshotCommand
                     return 0;
                 }
                 var snapshot = CaptureToFileAsync(target, path, TimeSpan.FromSeconds(seconds), signals.Token,
-                    result.GetValue(keepStream), result.GetValue(reader), result.GetValue(timings) ? new StageTimings(Console.Error) : null)
+                    result.GetValue(keepStream), result.GetValue(reader), result.GetValue(timings) ? new StageTimings(Console.Error) : null,
+                    result.GetValue(streamAfterPause))
                     .GetAwaiter().GetResult();
                 Console.Out.WriteLine(Summary(path, snapshot, clock.Elapsed));
                 if (before is not null)
@@ -124,12 +132,15 @@ internal static class SnapshotCommand
 
     /// <summary>Captures and writes a snapshot; shared with `heaplens demo`.</summary>
     public static async Task<HeapSnapshot> CaptureToFileAsync(DotNetProcess target, string path, TimeSpan timeout, CancellationToken token,
-        string? keepStream = null, HeapWalkReader reader = HeapWalkReader.Fast, StageTimings? timings = null)
+        string? keepStream = null, HeapWalkReader reader = HeapWalkReader.Fast, StageTimings? timings = null, bool streamAfterPause = false)
     {
         string directory = OutputDirectory.EnsureWritable(path);
         if (keepStream is not null)
             OutputDirectory.EnsureWritable(keepStream);
-        var options = new HeapCaptureOptions { Timeout = timeout, TempDirectory = directory, KeepStreamPath = keepStream, Reader = reader };
+        var options = new HeapCaptureOptions
+        {
+            Timeout = timeout, TempDirectory = directory, KeepStreamPath = keepStream, Reader = reader, StreamAfterPause = streamAfterPause,
+        };
         var snapshot = timings is null
             ? await CaptureStatus.RunAsync(progress => HeapSnapshotCollector.CaptureAsync(target, options, progress, token))
             : await HeapSnapshotCollector.CaptureAsync(target, options, timings, token);

@@ -14,6 +14,12 @@ public sealed record HeapCaptureOptions
     /// <summary>Keep the raw session stream (.nettrace) at this path, to read again or to report a bug; null: it is deleted.</summary>
     public string? KeepStreamPath { get; init; }
 
+    /// <summary>
+    /// Ask for the walk from the recording session itself, as before <see cref="WalkTrigger"/>: nothing streams while
+    /// the target is paused. For measuring the two ways against each other (the target's pause, the capture's time).
+    /// </summary>
+    public bool StreamAfterPause { get; init; }
+
     /// <summary>The reader of the stream: the fast one (TraceEvent for streams it does not know), or TraceEvent alone.</summary>
     public Nettrace.HeapWalkReader Reader { get; init; } = Nettrace.HeapWalkReader.Fast;
 }

@@ -13,9 +13,9 @@ namespace HeapLens.Collection;
 /// </summary>
 public static class HeapSnapshotCollector
 {
-    // GC | Type | GCHeapDump | GCHeapCollect | GCHeapAndTypeNames; enabling it makes the runtime run
-    // one induced, blocking gen2 GC that walks and streams the heap.
-    private const long HeapWalkKeywords = 0x1980001;
+    // GC | Type | GCHeapDump | GCHeapAndTypeNames: what the recording session receives. The GC that walks the
+    // heap is asked for by a second session (see WalkTrigger), so that this one already streams while it runs.
+    private const long HeapWalkKeywords = 0x1180001;
     private const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
     private const int MinimumBufferMegabytes = 256;
 
@@ -70,8 +70,10 @@ public static class HeapSnapshotCollector
     {
         progress?.Report(new CaptureProgress(CaptureStage.Connecting, 0, 0));
         var client = new DiagnosticsClient(target.Id);
-        EventPipeSession session = await StartSessionAsync(client, target, bufferMegabytes, options.Timeout, cancellationToken)
+        long keywords = options.StreamAfterPause ? HeapWalkKeywords | WalkTrigger.Keywords : HeapWalkKeywords;
+        EventPipeSession session = await StartSessionAsync(client, target, keywords, bufferMegabytes, options.Timeout, cancellationToken)
             .ConfigureAwait(false);
+        WalkTrigger? trigger = null;
         HeapWalkRead? read = null;
         HeapWalkParser? parser = null;
         try
@@ -98,8 +100,12 @@ public static class HeapSnapshotCollector
                 }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
                 progress?.Report(new CaptureProgress(CaptureStage.WaitingForGc, 0, 0));
-                await WaitForWalkAsync(recording, walkDone, parse, parser: () => parser, options.Timeout, progress, cancellationToken)
-                    .ConfigureAwait(false);
+                trigger = options.StreamAfterPause ? null : WalkTrigger.Start(abandon => StartTriggerAsync(client, target, options.Timeout, abandon));
+                await WaitForWalkAsync(recording, walkDone, parse, trigger?.Started ?? Task.CompletedTask, parser: () => parser, options.Timeout,
+                    progress, cancellationToken).ConfigureAwait(false);
+                // A live target that refused the trigger says why; the walk never began.
+                if (trigger is not null && trigger.Started.IsFaulted && !walkDone.IsSet)
+                    await trigger.Started.ConfigureAwait(false);
                 bool streamEndedBeforeStop = recording.Completion.IsCompleted;
                 progress?.Report(new CaptureProgress(CaptureStage.Finishing, recording.BytesWritten, parser?.Builder.NodeCount ?? 0));
                 await StopAsync(session).ConfigureAwait(false);
@@ -132,6 +138,8 @@ public static class HeapSnapshotCollector
                 // or Ctrl+C, the rest of the stream is not worth parsing.
                 if (parse is not null && !parse.IsCompleted)
                     stopParsing?.Invoke();
+                if (trigger is not null)
+                    await trigger.DisposeAsync().ConfigureAwait(false);
                 await StopAsync(session).ConfigureAwait(false);
                 if (parse is not null)
                 {
@@ -151,10 +159,10 @@ public static class HeapSnapshotCollector
     /// Starts the session within the deadline: a stopped target accepts the connection on its
     /// diagnostics socket and then never answers.
     /// </summary>
-    private static async Task<EventPipeSession> StartSessionAsync(DiagnosticsClient client, DotNetProcess target, int bufferMegabytes,
-        TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<EventPipeSession> StartSessionAsync(DiagnosticsClient client, DotNetProcess target, long keywords,
+        int bufferMegabytes, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var providers = new[] { new EventPipeProvider(RuntimeProvider, EventLevel.Verbose, HeapWalkKeywords) };
+        var providers = new[] { new EventPipeProvider(RuntimeProvider, EventLevel.Verbose, keywords) };
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
@@ -178,6 +186,35 @@ public static class HeapSnapshotCollector
             throw ProcessLocator.IsAlive(target.Id)
                 ? new HeapLensException($"could not start a diagnostics session in process {target.Id} ({target.Name}): {e.Message}")
                 : new HeapLensException($"process {target.Id} exited before the capture started");
+        }
+    }
+
+    /// <summary>
+    /// Starts the session whose request makes the runtime run the walking GC; its request returns when the GC is
+    /// over. Null when the target died or did not answer in time: the recording's end and the walk's checks then
+    /// say what happened, in the words of a walk that did not finish.
+    /// </summary>
+    private static async Task<EventPipeSession?> StartTriggerAsync(DiagnosticsClient client, DotNetProcess target, TimeSpan timeout,
+        CancellationToken abandon)
+    {
+        var providers = new[] { new EventPipeProvider(RuntimeProvider, EventLevel.Verbose, WalkTrigger.Keywords) };
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(abandon);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            return await client.StartEventPipeSessionAsync(new EventPipeSessionConfiguration(
+                providers, WalkTrigger.BufferMegabytes, requestRundown: false, requestStackwalk: false), deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!abandon.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is ServerNotAvailableException or ServerErrorException or UnsupportedCommandException
+                                      or IOException or TimeoutException or UnauthorizedAccessException)
+        {
+            if (!ProcessLocator.IsAlive(target.Id))
+                return null;
+            throw new HeapLensException($"process {target.Id} ({target.Name}) refused the request for its heap walk: {e.Message}");
         }
     }
 
@@ -211,6 +248,7 @@ public static class HeapSnapshotCollector
         SessionRecording recording,
         ManualResetEventSlim walkDone,
         Task parse,
+        Task triggered,
         Func<HeapWalkParser?> parser,
         TimeSpan timeout,
         IProgress<CaptureProgress>? progress,
@@ -221,7 +259,8 @@ public static class HeapSnapshotCollector
         long lastBytes = -1;
         long lastObjects = -1;
         // A reader that gave up (an unreadable stream) ends the wait too: nothing more will be parsed.
-        while (!walkDone.IsSet && !parse.IsCompleted && !recording.Completion.IsCompleted && !recording.Failed.IsCompleted && clock.Elapsed < timeout)
+        while (!walkDone.IsSet && !parse.IsCompleted && !recording.Completion.IsCompleted && !recording.Failed.IsCompleted && !triggered.IsFaulted
+               && clock.Elapsed < timeout)
         {
             cancellationToken.ThrowIfCancellationRequested();
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
@@ -236,10 +275,11 @@ public static class HeapSnapshotCollector
             }
             // Walk events were read, then the stream went quiet, yet the GC's end has not been taken: the end came
             // first in the stream (server GC: another thread fired it) and the reader holds it until it knows that
-            // no earlier walk event is still to come, which an idle target may never tell it. The walk itself is
-            // over (the runtime walks the heap before it answers the request for the session), so stopping the
-            // session is safe: the runtime writes out what it still holds, and the stream's end releases the rest.
-            if (objects > 0 && quiet.Elapsed >= QuietStreamAfterWalk)
+            // no earlier walk event is still to come, which an idle target may never tell it. Once the trigger's
+            // request has returned, the walk itself is over (the runtime answers it after the walking GC), so
+            // stopping the session is safe: the runtime writes out what it still holds, and the stream's end
+            // releases the rest.
+            if (objects > 0 && quiet.Elapsed >= QuietStreamAfterWalk && triggered.IsCompleted)
                 return;
         }
     }

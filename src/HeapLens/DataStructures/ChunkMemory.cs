@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace HeapLens.DataStructures;
@@ -22,6 +23,25 @@ internal static unsafe partial class ChunkMemory
     }
 
     public static void Free(void* memory) => NativeMemory.AlignedFree(memory);
+
+    /// <summary>
+    /// Asks for huge pages, as Allocate does, for a large managed array not yet touched (fresh from the GC, which
+    /// asks for none): the whole 2 MB pages inside it fault in 2 MB at a time on their first touch. Building the
+    /// graph of a 23.5M-object walk (its arrays copied out of the chunks, references resolved) took 2.2 s of CPU,
+    /// most of it 4 KB page faults; 0.6 s with this (bench --build, load ~10). Only a hint on this process's own mapping (an array the GC moved later would leave a harmless hint
+    /// behind): nothing depends on it.
+    /// </summary>
+    public static void AdviseHugePages<T>(T[] array) where T : unmanaged
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        nuint start = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+        nuint end = start + (nuint)array.Length * (nuint)sizeof(T);
+        nuint first = (start + HugePage - 1) & ~(HugePage - 1);
+        nuint last = end & ~(HugePage - 1);
+        if (last > first)
+            _ = madvise((void*)first, last - first, MadviseHugePage);
+    }
 
     [LibraryImport("libc", EntryPoint = "madvise")]
     private static partial int madvise(void* address, nuint length, int advice);

@@ -59,6 +59,7 @@ internal sealed unsafe partial class ChunkedList<T> : IDisposable where T : unma
     public T[] DrainToArray()
     {
         var result = GC.AllocateUninitializedArray<T>(checked((int)Count));
+        ChunkMemory.AdviseHugePages(result);
         DrainInto(result);
         return result;
     }

@@ -36,6 +36,16 @@ internal sealed unsafe class NativeGrowthBuffer<T> : IDisposable where T : unman
         }
     }
 
+    /// <summary>The values so far, in place (valid until the buffer grows or is disposed).</summary>
+    public Span<T> Filled
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_items is null, this);
+            return new Span<T>(_items, Count);
+        }
+    }
+
     public void Commit(int written)
     {
         if ((uint)written > (uint)(_capacity - Count))

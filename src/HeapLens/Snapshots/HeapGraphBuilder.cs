@@ -14,7 +14,9 @@ public sealed class HeapGraphBuilder : IDisposable
     private readonly ChunkedList<uint> _sizes = new();
     private readonly Dictionary<int, long> _hugeSizes = [];
     private readonly ChunkedList<int> _typeIndex = new();
-    private readonly ChunkedList<int> _edgeCounts = new();
+    // A byte per object (most have a handful of references); ManyEdges in it sends the count to _manyEdgeCounts.
+    private readonly ChunkedList<byte> _edgeCounts = new();
+    private readonly Dictionary<int, int> _manyEdgeCounts = [];
     private readonly ChunkedList<ulong> _edgeTargets = new();
     private readonly List<(ulong From, ulong To)> _dependentEdges = [];
     private readonly List<PendingRoot> _roots = [];
@@ -52,11 +54,24 @@ public sealed class HeapGraphBuilder : IDisposable
             _sizes.Add((uint)size);
         }
         _typeIndex.Add(TypeIndexOf(runtimeTypeId));
-        _edgeCounts.Add(edgeCount);
+        _edgeCounts.Add(EdgeCountByte(node, edgeCount));
         ExpectedEdgeCount += edgeCount;
     }
 
     public void AddEdge(ulong targetAddress) => _edgeTargets.Add(targetAddress);
+
+    private const byte ManyEdges = byte.MaxValue;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private byte EdgeCountByte(int node, int edgeCount)
+    {
+        if (edgeCount < ManyEdges)
+            return (byte)edgeCount;
+        _manyEdgeCounts[node] = edgeCount;
+        return ManyEdges;
+    }
+
+    private int EdgeCountOf(int node, byte stored) => stored == ManyEdges ? _manyEdgeCounts[node] : stored;
 
     /// <summary>
     /// <see cref="AddNode"/> for a run of nodes as the runtime streams them: the same result, written a
@@ -92,7 +107,7 @@ public sealed class HeapGraphBuilder : IDisposable
                     sizes[i] = (uint)node.Size;
                 }
                 types[i] = TypeIndexOf(node.TypeId);
-                edgeCounts[i] = (int)node.EdgeCount;
+                edgeCounts[i] = EdgeCountByte(first + i, (int)node.EdgeCount);
                 expected += (int)node.EdgeCount;
             }
             _addresses.Commit(n);
@@ -168,8 +183,8 @@ public sealed class HeapGraphBuilder : IDisposable
         uint[] sizes = _sizes.DrainToArray();
         int[] typeIndex = _typeIndex.DrainToArray();
         var index = AddressIndex.For(addresses);
-        var (edgeStart, edgeTargets, unresolved) = BuildEdges(addresses.Length, index);
-        _graph = new BuiltGraph(addresses, sizes, typeIndex, index, edgeStart, edgeTargets, unresolved);
+        var edges = BuildEdges(addresses.Length, index);
+        _graph = new BuiltGraph(addresses, sizes, typeIndex, index, edges.EdgeStart, edges.EdgeTargets, edges.Unresolved);
     }
 
     public HeapSnapshot Build(SnapshotMetadata metadata)
@@ -197,15 +212,14 @@ public sealed class HeapGraphBuilder : IDisposable
         if (ReceivedEdgeCount != ExpectedEdgeCount)
             throw new InvalidOperationException("The walk is incomplete: edges received differ from edges announced.");
 
-        // edgeStart first holds each node's announced edge count, then its resolved count, then
-        // (after a prefix sum in place) the CSR offsets; so no second per-node array is needed.
-        var edgeStart = new int[nodeCount + 1];
-        _edgeCounts.DrainInto(edgeStart);
-        // Resolved targets go straight into an array of the received length; only references to
-        // objects outside the walk (rare) make it shorter, and then it is trimmed once.
+        // References are resolved first, from the announced counts (a byte per node), into an array of the received
+        // length; the per-node offsets are laid out after the 8-byte targets are freed, so the two never coexist.
+        // Only references to objects outside the walk (rare) make the resolved array shorter, and then it is trimmed once.
         var resolved = GC.AllocateUninitializedArray<int>(checked((int)_edgeTargets.Count));
+        ChunkMemory.AdviseHugePages(resolved);
         int resolvedCount = 0;
         long unresolved = 0;
+        var unresolvedFrom = new List<int>();
         int node = -1;
         int leftInNode = 0;
         _edgeTargets.Drain(targets =>
@@ -215,22 +229,34 @@ public sealed class HeapGraphBuilder : IDisposable
                 while (leftInNode == 0)
                 {
                     node++;
-                    leftInNode = edgeStart[node];
-                    edgeStart[node] = 0;
+                    leftInNode = EdgeCountOf(node, _edgeCounts[node]);
                 }
                 leftInNode--;
                 int targetNode = index.Find(target);
                 if (targetNode >= 0)
                 {
                     resolved[resolvedCount++] = targetNode;
-                    edgeStart[node]++;
                 }
                 else
                 {
                     unresolved++;
+                    unresolvedFrom.Add(node);
                 }
             }
         });
+
+        // edgeStart holds each node's resolved count, then (after a prefix sum in place) the CSR offsets.
+        var edgeStart = GC.AllocateUninitializedArray<int>(nodeCount + 1);
+        ChunkMemory.AdviseHugePages(edgeStart);
+        int counted = 0;
+        _edgeCounts.Drain(counts =>
+        {
+            for (int i = 0; i < counts.Length; i++, counted++)
+                edgeStart[counted] = EdgeCountOf(counted, counts[i]);
+        });
+        _manyEdgeCounts.Clear();
+        foreach (int from in unresolvedFrom)
+            edgeStart[from]--;
 
         var dependents = ResolveDependentEdges(index, ref unresolved);
         foreach (var (from, _) in dependents)

@@ -37,6 +37,35 @@ public class HeapGraphBuilderTests
         Assert.Equal(96, snapshot.TotalBytes);
     }
 
+    [Theory]
+    [InlineData(254)]
+    [InlineData(255)]
+    [InlineData(256)]
+    [InlineData(70_000)]
+    public void An_object_with_hundreds_of_references_keeps_them_all_around_unknown_targets(int references)
+    {
+        // Edge counts are kept in a byte per object while the walk streams; counts from 255 up go elsewhere.
+        using var builder = new HeapGraphBuilder();
+        builder.SetTypeName(TypeA, "A");
+        builder.AddNode(0x100, 24, TypeA, 1);
+        builder.AddEdge(0x999); // not a walked object: the first node ends with no reference
+        builder.AddNode(0x200, 8 + 8 * (ulong)references, TypeA, references);
+        for (int i = 0; i < references; i++)
+            builder.AddEdge(i % 3 == 0 ? 0x999UL : 0x100 + 0x100 * (ulong)(i % 2)); // one in three unknown
+        builder.AddNode(0x300, 24, TypeA, 1);
+        builder.AddEdge(0x200);
+
+        var snapshot = builder.Build(new SnapshotMetadata());
+
+        int unknown = (references + 2) / 3;
+        int[] expected = Enumerable.Range(0, references).Where(i => i % 3 != 0).Select(i => i % 2).ToArray();
+        Assert.Empty(snapshot.Successors(0).ToArray());
+        Assert.Equal(expected, snapshot.Successors(1).ToArray());
+        Assert.Equal([1], snapshot.Successors(2).ToArray());
+        Assert.Equal(1 + unknown, snapshot.Metadata.UnresolvedReferences);
+        Assert.Equal(references - unknown + 1, snapshot.EdgeCount);
+    }
+
     [Fact]
     public void Dependent_handles_become_edges_from_key_to_value_after_the_keys_own()
     {

@@ -69,18 +69,23 @@ public static class HeapSnapFile
         if (snapshot.Allocations is { } sites)
             sections.Add((SectionTag.AllocationSites, s => s.Write(AllocationSitesSection.Encode(sites))));
         sections.Add((SectionTag.End, _ => { }));
-        var encoded = new MemoryStream[sections.Count];
-        Parallel.For(0, sections.Count, i =>
+        var encoded = new SectionBuffer[sections.Count];
+        try
         {
-            var buffer = new MemoryStream();
-            using (var section = new SectionWriter(buffer, sections[i].Tag))
+            Parallel.For(0, sections.Count, i =>
+            {
+                var buffer = new SectionBuffer();
+                encoded[i] = buffer;
+                using var section = new SectionWriter(buffer, sections[i].Tag);
                 sections[i].Write(section);
-            encoded[i] = buffer;
-        });
-        foreach (var buffer in encoded)
+            });
+            foreach (var buffer in encoded)
+                buffer.MoveTo(file);
+        }
+        finally
         {
-            buffer.Position = 0;
-            buffer.CopyTo(file);
+            foreach (var buffer in encoded)
+                buffer?.Dispose();
         }
     }
 
