@@ -117,9 +117,10 @@ public sealed class GcMonitor
             var status = Status();
             foreach (var firing in TriggerEvaluator.Evaluate(_options.Triggers, status.LastGc?.HeapAfter, _baselineFloor, status.Trend))
             {
-                if (!budget.TryTake(firing.Kind, _clock.Elapsed.TotalSeconds))
+                double firedAtSeconds = _clock.Elapsed.TotalSeconds;
+                if (!budget.TryTake(firing.Kind, firedAtSeconds))
                     continue;
-                await CaptureAsync(firing, actions, log, run.Token, cancellationToken).ConfigureAwait(false);
+                await CaptureAsync(firing, firedAtSeconds, actions, log, run.Token, cancellationToken).ConfigureAwait(false);
             }
             _progress?.Report(status with { Captures = _captures.ToList() });
             if (deadline is TimeSpan due && _clock.Elapsed >= due)
@@ -127,15 +128,17 @@ public sealed class GcMonitor
         }
     }
 
-    private async Task CaptureAsync(TriggerFiring firing, List<ICaptureAction> actions, CaptureLog log, CancellationToken run,
+    private async Task CaptureAsync(TriggerFiring firing, double firedAtSeconds, List<ICaptureAction> actions, CaptureLog log, CancellationToken run,
         CancellationToken cancellationToken)
     {
+        // A capture is recorded at the moment its trigger fired, the moment the budget's cooldown counts
+        // from: a capture that took longer than the next one must not make them look closer than the cooldown.
         var now = DateTime.UtcNow;
         string stem = UniqueStem(Path.Combine(_options.OutputDirectory, $"{now:yyyyMMdd-HHmmss}-{firing.Name}"));
         if (actions.Count == 0)
         {
             // --on-trigger none: the firing is still worth a line in the log.
-            Record(new CaptureRecord(now, _clock.Elapsed.TotalSeconds, firing.Name, firing.Detail, "none", null, null), log);
+            Record(new CaptureRecord(now, firedAtSeconds, firing.Name, firing.Detail, "none", null, null), log);
             return;
         }
         foreach (var action in actions)
@@ -159,7 +162,7 @@ public sealed class GcMonitor
                 // One failed capture must not end hours of monitoring: log it and keep watching.
                 error = $"{e.GetType().Name}: {e.Message}";
             }
-            Record(new CaptureRecord(now, _clock.Elapsed.TotalSeconds, firing.Name, firing.Detail, action.Kind, path, error), log);
+            Record(new CaptureRecord(now, firedAtSeconds, firing.Name, firing.Detail, action.Kind, path, error), log);
         }
     }
 

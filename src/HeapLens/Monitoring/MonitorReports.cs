@@ -3,7 +3,7 @@ using HeapLens.Timelines;
 namespace HeapLens.Monitoring;
 
 /// <summary>One trigger that fired and the evidence captured for it (or why there is none).</summary>
-/// <param name="Seconds">When, in seconds since the monitor started.</param>
+/// <param name="Seconds">When the trigger fired (not when its capture ended), in seconds since the monitor started.</param>
 public sealed record CaptureRecord(DateTime TimeUtc, double Seconds, string Trigger, string Detail, string Kind, string? Path, string? Error);
 
 /// <summary>What the monitor knows at one moment, for a live view.</summary>
