@@ -3,18 +3,28 @@
 # monitoring and timelines. Not part of CI: a full run takes hours on 2 cores.
 #   bench/mutation/run.sh                          # every folder in stryker-config.json
 #   bench/mutation/run.sh '**/Monitoring/**/*.cs'  # one slice
+#   bench/mutation/run.sh --concurrency 1 --name profiles-3 GLOB...
+#     --concurrency N  test runners at once (default: the config's 2); 1 leaves a core to others
+#     --name NAME      the results folder (default: named after the last glob)
 # The JSON report and the score per folder land in bench/results/mutation/<slice>/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+slice=all
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --concurrency) args+=(--concurrency "$2"); shift 2 ;;
+    --name) name=$2; shift 2 ;;
+    *)  # several globs: the report is named after the last
+      args+=(--mutate "$1")
+      slice=$(echo "$1" | sed -E 's#\*\*/##g; s#/?\*+(\.cs)?##g; s#[^A-Za-z0-9]+#-#g; s#^-|-$##g')
+      shift ;;
+  esac
+done
+slice=${name:-$slice}
 dotnet tool restore >/dev/null
 # Stryker reads the projects through their restore output: a fresh clone must build once first.
 dotnet build tests/HeapLens.Tests -c Release >/dev/null
-slice=all
-args=()
-for glob in "$@"; do  # several globs: the report is named after the last
-  args+=(--mutate "$glob")
-  slice=$(echo "$glob" | sed -E 's#\*\*/##g; s#/?\*+(\.cs)?##g; s#[^A-Za-z0-9]+#-#g; s#^-|-$##g')
-done
 out=$(mktemp -d)
 (cd src/HeapLens && dotnet stryker --config-file ../../bench/mutation/stryker-config.json --output "$out" "${args[@]}")
 dest=bench/results/mutation/$slice
