@@ -23,6 +23,9 @@ while [ $# -gt 0 ]; do
 done
 slice=${name:-$slice}
 dotnet tool restore >/dev/null
+# Stryker finds the SDK through Buildalyzer, which gives `dotnet --info` 10 s and then fails with
+# "Could not find build environment": on a loaded machine (load 20+) that call takes longer.
+export DOTNET_INFO_WAIT_TIME=${DOTNET_INFO_WAIT_TIME:-300000}  # ms
 # Stryker reads the projects through their restore output: a fresh clone must build once first.
 dotnet build tests/HeapLens.Tests -c Release >/dev/null
 out=$(mktemp -d)
