@@ -6,6 +6,8 @@
 #   bench/mutation/run.sh --concurrency 1 --name profiles-3 GLOB...
 #     --concurrency N  test runners at once (default: the config's 2); 1 leaves a core to others
 #     --name NAME      the results folder (default: named after the last glob)
+#     --log-to-file    Stryker's trace log (every mutant and its test run) in the output folder:
+#                      what is left of a run stopped before its report
 # The JSON report and the score per folder land in bench/results/mutation/<slice>/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,6 +17,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --concurrency) args+=(--concurrency "$2"); shift 2 ;;
     --name) name=$2; shift 2 ;;
+    --log-to-file) args+=(--log-to-file); shift ;;
     *)  # several globs: the report is named after the last
       args+=(--mutate "$1")
       slice=$(echo "$1" | sed -E 's#\*\*/##g; s#/?\*+(\.cs)?##g; s#[^A-Za-z0-9]+#-#g; s#^-|-$##g')
@@ -29,6 +32,7 @@ export DOTNET_INFO_WAIT_TIME=${DOTNET_INFO_WAIT_TIME:-300000}  # ms
 # Stryker reads the projects through their restore output: a fresh clone must build once first.
 dotnet build tests/HeapLens.Tests -c Release >/dev/null
 out=$(mktemp -d)
+echo "Stryker output: $out"
 (cd src/HeapLens && dotnet stryker --config-file ../../bench/mutation/stryker-config.json --output "$out" "${args[@]}")
 dest=bench/results/mutation/$slice
 mkdir -p "$dest"
