@@ -9,8 +9,8 @@ tested with the ids of their tests (the data collector's configuration), the tes
 tests that failed. A mutant is killed when one of its tests failed, survived when its run ended
 with all of them passed. Approximations, stated in the output: a theory's cases share one name, so
 a failing case counts for all its cases (a mutant may be counted killed that a case let survive);
-a run whose test host did not exit (Stryker stopped it at its timeout) counts its undecided mutants
-as timed out, which Stryker counts as detected. The newest run is left out unless --finished (it
+a run Stryker aborted at its timeout counts its undecided mutants as timed out (detected), until a
+later run (Stryker retries the others) decides them. The newest run is left out unless --finished (it
 may still be going).
 Mutant ids map to files through the "Mutating"/"Mutant N created" lines of Stryker's own log; a
 line number is where the mutated text first occurs in the file (for a block, often not its line)."""
@@ -50,7 +50,9 @@ for run in runs:
         continue  # the initial test run or the coverage capture
     names = dict(re.findall(r'"Id":"([0-9a-f-]{36})","FullyQualifiedName":"([^"]+)"', text))
     failed = {name.split("(")[0] for name in re.findall(r"\]\s+(\S.*?) \[FAIL\]", text)}
-    ended = "Testhost process exiting" in text
+    # Stryker aborts a run at its timeout, then runs the mutants still undecided again without the
+    # slow one: a later run's verdict replaces this one's.
+    ended = "TestExecution.Abort" not in text
     for mutant, tests in tested:
         ids = [t for t in tests.split(",") if t]
         status[int(mutant)] = "Killed" if any(names.get(t) in failed for t in ids) else "Survived" if ended else "Timeout"
