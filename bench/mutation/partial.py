@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What a Stryker run stopped before its report found, from its trace logs (run.sh --log-to-file).
 
-  bench/mutation/partial.py STRYKER_OUTPUT_DIR [--finished]
+  bench/mutation/partial.py STRYKER_OUTPUT_DIR [--finished] [-v]   (-v: the timed-out mutants too)
 
 Stryker writes its JSON report only at the end; on 2 cores a slice can take longer than the time
 there is. With --log-to-file, each test run leaves a vstest host log holding the mutants it
@@ -86,7 +86,7 @@ for mutant, st in sorted(status.items()):
     p, mutator, original, replacement = mutants.get(mutant, ("?", "?", "", ""))
     folders[folder_of(p)][st] += 1
     folders["(all)"][st] += 1
-    if st in ("Survived", "NoCoverage"):
+    if st in ("Survived", "NoCoverage") or (st == "Timeout" and "-v" in sys.argv):
         rel = "src/HeapLens/" + p.split("src/HeapLens/", 1)[-1]
         undetected.append(f"{st:10} {rel}:{line_of(p, original)} #{mutant} {mutator}: {replacement.replace(chr(10), ' ')[:80]!r}")
 
