@@ -3,19 +3,36 @@
 # monitoring and timelines. Not part of CI: a full run takes hours on 2 cores.
 #   bench/mutation/run.sh                          # every folder in stryker-config.json
 #   bench/mutation/run.sh '**/Monitoring/**/*.cs'  # one slice
+#   bench/mutation/run.sh --concurrency 1 --name profiles-3 GLOB...
+#     --concurrency N  test runners at once (default: the config's 2); 1 leaves a core to others
+#     --name NAME      the results folder (default: named after the last glob)
+#     --log-to-file    Stryker's trace log (every mutant and its test run) in the output folder:
+#                      what is left of a run stopped before its report
 # The JSON report and the score per folder land in bench/results/mutation/<slice>/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-dotnet tool restore >/dev/null
-# Stryker reads the projects through their restore output: a fresh clone must build once first.
-dotnet build tests/HeapLens.Tests -c Release >/dev/null
 slice=all
 args=()
-for glob in "$@"; do  # several globs: the report is named after the last
-  args+=(--mutate "$glob")
-  slice=$(echo "$glob" | sed -E 's#\*\*/##g; s#/?\*+(\.cs)?##g; s#[^A-Za-z0-9]+#-#g; s#^-|-$##g')
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --concurrency) args+=(--concurrency "$2"); shift 2 ;;
+    --name) name=$2; shift 2 ;;
+    --log-to-file) args+=(--log-to-file); shift ;;
+    *)  # several globs: the report is named after the last
+      args+=(--mutate "$1")
+      slice=$(echo "$1" | sed -E 's#\*\*/##g; s#/?\*+(\.cs)?##g; s#[^A-Za-z0-9]+#-#g; s#^-|-$##g')
+      shift ;;
+  esac
 done
+slice=${name:-$slice}
+dotnet tool restore >/dev/null
+# Stryker finds the SDK through Buildalyzer, which gives `dotnet --info` 10 s and then fails with
+# "Could not find build environment": on a loaded machine (load 20+) that call takes longer.
+export DOTNET_INFO_WAIT_TIME=${DOTNET_INFO_WAIT_TIME:-300000}  # ms
+# Stryker reads the projects through their restore output: a fresh clone must build once first.
+dotnet build tests/HeapLens.Tests -c Release >/dev/null
 out=$(mktemp -d)
+echo "Stryker output: $out"
 (cd src/HeapLens && dotnet stryker --config-file ../../bench/mutation/stryker-config.json --output "$out" "${args[@]}")
 dest=bench/results/mutation/$slice
 mkdir -p "$dest"

@@ -30,6 +30,28 @@ public sealed class AllocationEstimatorTests
     }
 
     [Fact]
+    public void Another_period_follows_the_same_formula_with_its_own_p()
+    {
+        const long period = 512 * 1024; // Go's default MemProfileRate
+        const double q = 1 - 1.0 / period;
+        foreach (long size in new long[] { 1, 24, 1024, 1 << 20 })
+        {
+            double expected = 1 / (1 - Math.Pow(q, size));
+            Assert.Equal(expected, AllocationEstimator.ObjectsPerSample(size, period), 1e-9 * expected);
+        }
+        Assert.Equal(AllocationEstimator.ObjectsPerSample(1024), AllocationEstimator.ObjectsPerSample(1024, AllocationEstimator.SamplingPeriodBytes));
+    }
+
+    [Fact]
+    public void With_another_period_a_sample_without_a_size_or_of_a_period_of_one_byte_is_one_object()
+    {
+        Assert.Equal(1.0, AllocationEstimator.ObjectsPerSample(0, 4096));
+        Assert.Equal(1.0, AllocationEstimator.ObjectsPerSample(-8, 4096));
+        Assert.Equal(1.0, AllocationEstimator.ObjectsPerSample(24, 1)); // every byte sampled
+        Assert.Equal(1.0, AllocationEstimator.ObjectsPerSample(24, 0)); // no period: the sample as it is
+    }
+
+    [Fact]
     public void Objects_at_least_one_bytes_at_least_size_and_decreasing_in_size() =>
         Gen.Long[1, 1L << 32].Sample(size =>
         {

@@ -155,6 +155,31 @@ public sealed class ProfileArithmeticTests
     }
 
     [Fact]
+    public void Samples_at_another_function_file_or_line_stay_apart()
+    {
+        var newer = new HandProfile("objects", "space");
+        var older = new HandProfile("objects", "space");
+        ulong f1 = newer.At("F", "/f.cs", 1), f2 = newer.At("F", "/f.cs", 2);
+        ulong g1 = newer.At("G", "/f.cs", 1), otherFile = newer.At("F", "/other.cs", 1);
+        newer.Add([f1], 1, 10);
+        newer.Add([f2], 2, 20);
+        newer.Add([g1], 3, 30);
+        newer.Add([otherFile], 4, 40);
+        older.Add([older.At("F", "/f.cs", 1)], 1, 10); // cancels F:1 of /f.cs only
+
+        var difference = ProfileArithmetic.Subtract(newer.Profile, older.Profile);
+        var index = new ProfileIndex(difference);
+        var frames = new List<Frame>();
+        var read = difference.Samples.Select(s =>
+        {
+            index.Frames(s, frames);
+            var leaf = Assert.Single(frames);
+            return $"{leaf.Name} {leaf.Function!.FileName}:{leaf.Line} {string.Join("/", s.Values)}";
+        }).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["F /f.cs:2 2/20", "F /other.cs:1 4/40", "G /f.cs:1 3/30"], read);
+    }
+
+    [Fact]
     public void Profiles_of_different_sample_types_do_not_subtract()
     {
         var e = Assert.Throws<HeapLensException>(() =>

@@ -46,4 +46,15 @@ public sealed class SourceFileTests : IDisposable
         Assert.Null(SourceFile.TryReadLines(path));
         Assert.Null(SourceFile.TryReadLines(_directory.File("missing.cs")));
     }
+
+    [Fact]
+    public void A_file_another_holder_locked_reads_nothing_instead_of_throwing()
+    {
+        string path = _directory.File("locked.cs");
+        File.WriteAllText(path, "class Locked {}\n");
+        // FileShare.None takes an exclusive lock (flock on Unix): the reader's open fails with an IOException.
+        using (new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            Assert.Null(SourceFile.TryReadLines(path));
+        Assert.Equal(["class Locked {}"], SourceFile.TryReadLines(path)!);
+    }
 }
