@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Diagnostics.NETCore.Client;
 
 namespace HeapLens.Collection;
 
@@ -35,7 +34,10 @@ public static class ProcessLocator
             throw new HeapLensException($"no .NET process with id {pid} (see 'heaplens ps')");
         var process = (IsAlive(pid) ? TryDescribe(pid) : null)
             ?? throw new HeapLensException($"no process with id {pid} is running");
-        if (!DiagnosticsClient.GetPublishedProcesses().Contains(pid))
+        // A stale port of a dead .NET process names its pid too, and the pid may now be any process's.
+        bool published = DiagnosticsPorts.List(DiagnosticsPorts.DefaultDirectory)
+            .Exists(port => port.ProcessId == pid && ProcessScanner.IsAlive(port));
+        if (!published)
             throw new HeapLensException($"process {pid} ({process.Name}) is not a .NET process with a diagnostics port (see 'heaplens ps')");
         return process;
     }

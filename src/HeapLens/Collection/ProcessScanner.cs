@@ -88,7 +88,7 @@ public sealed class ProcessScanner
     /// The port's process runs: on Linux the pid's start time must also be the one in the port's name (a pid
     /// is reused by any process, .NET or not, once its owner is dead).
     /// </summary>
-    private static bool IsAlive(DiagnosticsPort port)
+    internal static bool IsAlive(DiagnosticsPort port)
     {
         var (status, startTime) = TargetState.Identify(port.ProcessId);
         if (status == TargetStatus.Exited)
