@@ -46,11 +46,10 @@ internal static class SnapshotCommand
             Description = "Debug: print on stderr when each stage of the capture begins, with wall and CPU time.",
             Hidden = true,
         };
-        var streamAfterPause = new Option<bool>("--stream-after-pause")
+        var streamDuringPause = new Option<bool>("--stream-during-pause")
         {
-            Description = "Debug: ask for the heap walk from the recording session itself (nothing streams while the target is paused), " +
-                          "to measure against the default.",
-            Hidden = true,
+            Description = "Let the heap walk stream while the target is paused (a second session asks for the walk): the capture ends " +
+                          "sooner, but with few cores the target's pause can grow (2 cores, 23.5M objects: done 1.2 s sooner, paused 1 s longer).",
         };
         var allocs = new Option<string?>("--allocs")
         {
@@ -67,7 +66,7 @@ internal static class SnapshotCommand
         command.Options.Add(keepStream);
         command.Options.Add(reader);
         command.Options.Add(timings);
-        command.Options.Add(streamAfterPause);
+        command.Options.Add(streamDuringPause);
         command.Options.Add(allocs);
         // A synchronous action with its own signal handling: SIGINT, SIGTERM and SIGHUP all stop the
         // session and end the command the same clean way, whenever they arrive.
@@ -112,7 +111,7 @@ internal static class SnapshotCommand
                 }
                 var snapshot = CaptureToFileAsync(target, path, TimeSpan.FromSeconds(seconds), signals.Token,
                     result.GetValue(keepStream), result.GetValue(reader), result.GetValue(timings) ? new StageTimings(Console.Error) : null,
-                    result.GetValue(streamAfterPause))
+                    result.GetValue(streamDuringPause))
                     .GetAwaiter().GetResult();
                 Console.Out.WriteLine(Summary(path, snapshot, clock.Elapsed));
                 if (before is not null)
@@ -132,14 +131,14 @@ internal static class SnapshotCommand
 
     /// <summary>Captures and writes a snapshot; shared with `heaplens demo`.</summary>
     public static async Task<HeapSnapshot> CaptureToFileAsync(DotNetProcess target, string path, TimeSpan timeout, CancellationToken token,
-        string? keepStream = null, HeapWalkReader reader = HeapWalkReader.Fast, StageTimings? timings = null, bool streamAfterPause = false)
+        string? keepStream = null, HeapWalkReader reader = HeapWalkReader.Fast, StageTimings? timings = null, bool streamDuringPause = false)
     {
         string directory = OutputDirectory.EnsureWritable(path);
         if (keepStream is not null)
             OutputDirectory.EnsureWritable(keepStream);
         var options = new HeapCaptureOptions
         {
-            Timeout = timeout, TempDirectory = directory, KeepStreamPath = keepStream, Reader = reader, StreamAfterPause = streamAfterPause,
+            Timeout = timeout, TempDirectory = directory, KeepStreamPath = keepStream, Reader = reader, StreamDuringPause = streamDuringPause,
         };
         var snapshot = timings is null
             ? await CaptureStatus.RunAsync(progress => HeapSnapshotCollector.CaptureAsync(target, options, progress, token))

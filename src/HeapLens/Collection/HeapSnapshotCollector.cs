@@ -70,7 +70,7 @@ public static class HeapSnapshotCollector
     {
         progress?.Report(new CaptureProgress(CaptureStage.Connecting, 0, 0));
         var client = new DiagnosticsClient(target.Id);
-        long keywords = options.StreamAfterPause ? HeapWalkKeywords | WalkTrigger.Keywords : HeapWalkKeywords;
+        long keywords = options.StreamDuringPause ? HeapWalkKeywords : HeapWalkKeywords | WalkTrigger.Keywords;
         EventPipeSession session = await StartSessionAsync(client, target, keywords, bufferMegabytes, options.Timeout, cancellationToken)
             .ConfigureAwait(false);
         WalkTrigger? trigger = null;
@@ -100,7 +100,7 @@ public static class HeapSnapshotCollector
                 }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
                 progress?.Report(new CaptureProgress(CaptureStage.WaitingForGc, 0, 0));
-                trigger = options.StreamAfterPause ? null : WalkTrigger.Start(abandon => StartTriggerAsync(client, target, options.Timeout, abandon));
+                trigger = options.StreamDuringPause ? WalkTrigger.Start(abandon => StartTriggerAsync(client, target, options.Timeout, abandon)) : null;
                 await WaitForWalkAsync(recording, walkDone, parse, trigger?.Started ?? Task.CompletedTask, parser: () => parser, options.Timeout,
                     progress, cancellationToken).ConfigureAwait(false);
                 // A live target that refused the trigger says why; the walk never began.

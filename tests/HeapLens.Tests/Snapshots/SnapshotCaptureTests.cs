@@ -38,6 +38,23 @@ public class SnapshotCaptureTests
     }
 
     [Fact]
+    public async Task A_walk_streamed_during_the_pause_holds_exactly_what_the_target_holds()
+    {
+        // The walk asked for by a second session (WalkTrigger), the recording session streaming it meanwhile.
+        using var target = TargetProcess.StartTestTarget();
+        target.Send("items 1000000");
+
+        var snapshot = await HeapSnapshotCollector.CaptureAsync(target.Descriptor, new HeapCaptureOptions { StreamDuringPause = true });
+
+        var items = TypeNamed(snapshot, "Fixture.Item");
+        Assert.Equal(1_000_000, items.Count);
+        Assert.Equal(1_000_000L * ItemSize, items.ShallowBytes);
+        Assert.Equal(0, snapshot.Metadata.UnresolvedReferences);
+        // The target is left without a session: a plain capture right after finds the same items.
+        Assert.Equal(1_000_000, TypeNamed(Capture(target), "Fixture.Item").Count);
+    }
+
+    [Fact]
     public void Every_item_is_referenced_from_the_list_array_held_by_the_static_field()
     {
         using var target = TargetProcess.StartTestTarget();
