@@ -32,3 +32,53 @@ public sealed record KeeperRun(long Kept, long KeptBytes, long Dropped, long Dro
         return run;
     }
 }
+
+/// <summary>
+/// A class fixture that records one <see cref="KeeperRun"/> into its own temporary directory, deleted on
+/// dispose. A subclass says which heaplens command records (its paths derive from <see cref="Directory"/>,
+/// so they are ready when the base constructor runs) and what runs before it.
+/// </summary>
+public abstract class KeeperFixture : IDisposable
+{
+    public const long KeptMegabytes = 100;
+    public const int Ratio = 10;
+
+    protected KeeperFixture(string directoryPrefix)
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory(directoryPrefix).FullName;
+        try
+        {
+            Run = KeeperRun.Record(KeptMegabytes, Ratio, RecordingArguments, BeforeRecording);
+        }
+        catch
+        {
+            Dispose(); // xunit does not dispose a fixture whose constructor failed
+            throw;
+        }
+    }
+
+    /// <summary>The heaplens command line that records the work of process <c>pid</c>.</summary>
+    protected abstract string[] RecordingArguments(int pid);
+
+    /// <summary>Runs once the target is ready, before the recording starts.</summary>
+    protected virtual void BeforeRecording(int pid)
+    {
+    }
+
+    public string Directory { get; }
+    public KeeperRun Run { get; }
+    public long Kept => Run.Kept;
+    public long KeptBytes => Run.KeptBytes;
+    public long Dropped => Run.Dropped;
+    public long DroppedBytes => Run.DroppedBytes;
+    public int ExitCode => Run.ExitCode;
+    public string Output => Run.Output;
+    public string Error => Run.Error;
+
+    public void Dispose()
+    {
+        if (System.IO.Directory.Exists(Directory))
+            System.IO.Directory.Delete(Directory, recursive: true);
+        GC.SuppressFinalize(this);
+    }
+}
