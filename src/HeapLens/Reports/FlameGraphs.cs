@@ -45,7 +45,7 @@ public sealed class FlameGraphs
         {
             node = tree.Find(focus);
             if (node < 0)
-                throw new HeapLensException($"the flame graph has no call path {string.Join(" > ", focus)}");
+                throw new HeapLensException($"the flame graph has no call path {SafeText.Of(string.Join(" > ", focus))}"); // names from a request
         }
         long width = node < 0 ? merged.Total + (merged.BaseTotal ?? 0) : tree.WidthOf(node);
         var nodes = tree.Preorder(node, (long)Math.Ceiling(width * minShare), diff: _pair is not null, out long prunedValue, out int prunedNodes);
