@@ -129,7 +129,8 @@ public static class HeapSnapshotCollector
                     return new Attempt(null, problem);
 
                 progress?.Report(new CaptureProgress(CaptureStage.BuildingGraph, recording.BytesWritten, builder.NodeCount));
-                return new Attempt(HeapWalkSnapshot.Build(parser, target, recording.BytesWritten, progress: progress), null);
+                var built = HeapWalkSnapshot.Build(parser, target, recording.BytesWritten, progress: progress);
+                return new Attempt(built.Snapshot, built.Problem);
             }
             finally
             {

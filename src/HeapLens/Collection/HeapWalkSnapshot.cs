@@ -12,31 +12,43 @@ namespace HeapLens.Collection;
 /// </summary>
 internal static class HeapWalkSnapshot
 {
-    /// <summary>Why the walk read cannot become a snapshot; null when it can.</summary>
+    /// <summary>
+    /// Why the walk read cannot become a snapshot; null when it can. Types the walk left unnamed are not a
+    /// problem yet: <see cref="Build"/> names them from the live target, and refuses only those it cannot name.
+    /// </summary>
     public static string? Problem(HeapWalkRead read, int processId)
     {
         var parser = read.Parser;
         var builder = parser.Builder;
-        // Another session's walk of the same process can leave ours without type names: the
-        // runtime names a type once, and it may have named it to the other session only.
         string? problem = read.EventsLost > 0 ? $"{read.EventsLost} events lost"
             : parser.SequenceProblem is { } sequence ? sequence
-            : builder.UnnamedTypeCount > 0 ? $"{builder.UnnamedTypeCount:N0} types of the walk were never named: another tool (e.g. dotnet-gcdump) "
-                                             + $"has a heap-walk session open on process {processId}, try again when it has finished"
             : builder.ReceivedEdgeCount != builder.ExpectedEdgeCount
                 ? $"{builder.ReceivedEdgeCount:N0} of {builder.ExpectedEdgeCount:N0} references received"
             : !read.ReadToEnd ? "the event stream ended abruptly"
             : null;
-        if (problem is not null && parser.ForeignWalkEvents > 0 && !problem.Contains("another tool", StringComparison.Ordinal))
-            problem += $"; another tool (e.g. dotnet-gcdump) was walking the heap of process {processId} at the same time, try again when it has finished";
-        return problem;
+        return problem is null ? null : WithForeignWalk(problem, parser, processId);
     }
+
+    /// <summary>
+    /// The runtime names a type to its sessions once, until no session asks for type events any more: while
+    /// another session (a dotnet-gcdump, or a session a killed tool left behind) keeps them on, a second walk
+    /// names only the types that are new since the first.
+    /// </summary>
+    private static string UnnamedTypesProblem(int unnamed, int processId) =>
+        $"{unnamed:N0} types of the walk were never named: another tool (e.g. dotnet-gcdump) has a heap-walk session "
+        + $"open on process {processId}, try again when it has finished";
+
+    private static string WithForeignWalk(string problem, HeapWalkParser parser, int processId) =>
+        parser.ForeignWalkEvents > 0 && !problem.Contains("another tool", StringComparison.Ordinal)
+            ? problem + $"; another tool (e.g. dotnet-gcdump) was walking the heap of process {processId} at the same time, try again when it has finished"
+            : problem;
 
     /// <summary>
     /// Names what the walk leaves unnamed from the live target, then builds the graph (the builder's
     /// memory is drained into it). <paramref name="beforeBuild"/> sees the builder with its final names.
+    /// A type neither the walk nor the target can name makes the walk incomplete: the result's problem.
     /// </summary>
-    public static HeapSnapshot Build(HeapWalkParser parser, DotNetProcess target, long streamBytes,
+    public static BuiltSnapshot Build(HeapWalkParser parser, DotNetProcess target, long streamBytes,
         Action<HeapGraphBuilder>? beforeBuild = null, IProgress<CaptureProgress>? progress = null)
     {
         var builder = parser.Builder;
@@ -59,6 +71,8 @@ internal static class HeapWalkSnapshot
         builder.NameStaticSlots(inspection.StaticFields);
         foreach (var (runtimeTypeId, fullName) in inspection.TypeNames)
             builder.SetTypeName(runtimeTypeId, fullName);
+        if (builder.UnnamedTypeCount is > 0 and var unnamed)
+            return new BuiltSnapshot(null, WithForeignWalk(UnnamedTypesProblem(unnamed, target.Id), parser, target.Id));
         progress?.Report(new CaptureProgress(CaptureStage.NamesResolved, streamBytes, builder.NodeCount));
         beforeBuild?.Invoke(builder);
         var metadata = new SnapshotMetadata
@@ -74,6 +88,9 @@ internal static class HeapWalkSnapshot
         };
         var snapshot = builder.Build(metadata);
         progress?.Report(new CaptureProgress(CaptureStage.Built, streamBytes, snapshot.NodeCount));
-        return snapshot;
+        return new BuiltSnapshot(snapshot, null);
     }
 }
+
+/// <summary>The snapshot a walk became, or why it could not become one.</summary>
+internal readonly record struct BuiltSnapshot(HeapSnapshot? Snapshot, string? Problem);

@@ -218,11 +218,13 @@ public sealed class InducedHeapWalk : IAsyncDisposable
         if (HeapWalkSnapshot.Problem(read, target.Id) is { } problem)
             throw new HeapLensException($"the heap walk of process {target.Id} at the end of the window was incomplete ({problem}); no snapshot written");
         Dictionary<ulong, string> runtimeTypeNames = [];
-        var snapshot = HeapWalkSnapshot.Build(read.Parser, target, _recording.BytesWritten, beforeBuild: b =>
+        var built = HeapWalkSnapshot.Build(read.Parser, target, _recording.BytesWritten, beforeBuild: b =>
         {
             foreach (var (id, name) in b.RuntimeTypes)
                 runtimeTypeNames[id] = name ?? "";
         });
+        var snapshot = built.Snapshot ?? throw new HeapLensException(
+            $"the heap walk of process {target.Id} at the end of the window was incomplete ({built.Problem}); no snapshot written");
         // Types of one name are merged when the graph is built: the runtime id finds its type by name.
         var typeByName = new Dictionary<string, int>(snapshot.TypeNames.Length, StringComparer.Ordinal);
         for (int i = 0; i < snapshot.TypeNames.Length; i++)

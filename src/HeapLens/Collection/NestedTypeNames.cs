@@ -9,7 +9,8 @@ namespace HeapLens.Collection;
 /// share a name. A type's id in those events is its method table, from which ClrMD gives the full
 /// name ("System.Collections.Generic.Dictionary&lt;System.Int32, LeakyService.Product&gt;+Entry[]").
 /// Only names with a nested type in them are replaced (with their C#-style spelling): the others
-/// keep the runtime's spelling, so snapshots stay comparable by name with earlier ones.
+/// keep the runtime's spelling, so snapshots stay comparable by name with earlier ones. A type the walk
+/// left unnamed (another session was named it first) gets the name the walk would have given it.
 /// </summary>
 internal static class NestedTypeNames
 {
@@ -22,7 +23,9 @@ internal static class NestedTypeNames
             string? fullName = runtime.GetTypeByMethodTable(methodTable)?.Name;
             if (string.IsNullOrEmpty(fullName))
                 continue;
-            if (string.IsNullOrEmpty(eventName) || (fullName.Contains('+') && SameType(eventName, fullName)))
+            if (string.IsNullOrEmpty(eventName))
+                names[methodTable] = fullName.Contains('+') ? fullName : RuntimeSpelling.Of(fullName);
+            else if (fullName.Contains('+') && SameType(eventName, fullName))
                 names[methodTable] = fullName;
         }
         return names;

@@ -86,6 +86,29 @@ public class ConcurrentSnapshotTests
         }
     }
 
+    [Fact]
+    public async Task A_walk_while_another_tools_session_stays_open_is_named_from_the_target()
+    {
+        // The runtime names a type to its sessions once, until no session asks for type events: with the other
+        // tool's session still open after its walk, our walk names almost no type. They are named from the target.
+        using var target = TargetProcess.StartTestTarget();
+        target.Send($"items {Items}");
+        HeapLens.Snapshots.HeapSnapshot named;
+        using (ForeignHeapWalk.Start(target.Id)) // returns once its walk is over
+            named = await HeapSnapshotCollector.CaptureAsync(target.Descriptor, new HeapCaptureOptions());
+        var clean = await HeapSnapshotCollector.CaptureAsync(target.Descriptor, new HeapCaptureOptions());
+
+        var items = TypeHistogram.Compute(named).Single(t => t.TypeName == "Fixture.Item");
+        Assert.Equal(Items, items.Count);
+        Assert.Equal(Items * 32L, items.ShallowBytes);
+        // In the walk's own spelling (RuntimeSpellingTests compares each name with the walk's): generic types
+        // as List`1[...], not as ClrMD spells them, so they count with the same types of other snapshots.
+        Assert.DoesNotContain(named.TypeNames, name => name.StartsWith("<unknown type", StringComparison.Ordinal));
+        Assert.DoesNotContain(named.TypeNames, name => !name.Contains('+') && System.Text.RegularExpressions.Regex.IsMatch(name, @"\w<"));
+        Assert.Contains("System.Collections.Generic.List`1[Fixture.Item]", clean.TypeNames);
+        Assert.Contains("System.Collections.Generic.List`1[Fixture.Item]", named.TypeNames);
+    }
+
     /// <summary>A heap-walk session of the kind dotnet-gcdump opens, read and thrown away until disposed.</summary>
     private sealed class ForeignHeapWalk : IDisposable
     {

@@ -63,8 +63,8 @@ public class ReaderEqualityTests
         // Server GC: the GC's start and end come from one GC thread, the walk from whichever GC thread joined
         // last, and the runtime writes the stream a thread at a time, so the walk and its GC's start or end
         // come out of time order in the stream about half the time (the app that walked its own heap hung
-        // on it). Three targets, to meet both orders; one capture each, since a second capture of a server-GC
-        // TestTarget was refused for unnamed types with either reader (not a reader's matter; see docs/capture-reader.md).
+        // on it). Three targets, to meet both orders; one capture each: a second capture of a server-GC TestTarget
+        // leaves types unnamed in the stream (the runtime's, not a reader's matter; see docs/capture-reader.md).
         using var directory = new TempDirectory();
         for (int capture = 0; capture < 3; capture++)
         {
