@@ -10,18 +10,19 @@ namespace HeapLens.DataStructures;
 /// few neighbouring objects: about one cache miss, where a hash costs two. Building it is one
 /// sequential pass. When the nodes are not in walk order it declines, and the hash is used.
 /// Each object keeps only its offset inside its page (2 bytes, in native memory freed by
-/// <see cref="Dispose"/>): the index needs no array of 8-byte addresses, so a capture can keep its
-/// addresses packed (<see cref="PackedAddresses"/>, about a byte each) while it resolves references.
+/// <see cref="Dispose"/>, asked for in huge pages like the builder's chunks): the index needs no array of
+/// 8-byte addresses, so a capture can keep its addresses packed (<see cref="PackedAddresses"/>, about a
+/// byte each) while it resolves references.
 /// </summary>
-internal sealed class PagedAddressIndex : AddressIndex
+internal sealed unsafe class PagedAddressIndex : AddressIndex
 {
     private const int PageShift = 12;
     private const ulong OffsetMask = (1UL << PageShift) - 1;
 
-    private readonly NativeGrowthBuffer<ushort> _offsets;
+    private ushort* _offsets;
     private readonly Dictionary<ulong, (int First, int Count)> _pages;
 
-    private PagedAddressIndex(NativeGrowthBuffer<ushort> offsets, Dictionary<ulong, (int First, int Count)> pages)
+    private PagedAddressIndex(ushort* offsets, Dictionary<ulong, (int First, int Count)> pages)
     {
         _offsets = offsets;
         _pages = pages;
@@ -55,7 +56,8 @@ internal sealed class PagedAddressIndex : AddressIndex
     {
         if (!_pages.TryGetValue(address >> PageShift, out var page))
             return -1;
-        ReadOnlySpan<ushort> offsets = _offsets.Filled;
+        ushort* offsets = _offsets;
+        ObjectDisposedException.ThrowIf(offsets is null, this);
         ushort offset = (ushort)(address & OffsetMask);
         int low = page.First, high = page.First + page.Count - 1;
         while (low <= high)
@@ -72,12 +74,25 @@ internal sealed class PagedAddressIndex : AddressIndex
         return -1;
     }
 
-    public override void Dispose() => _offsets.Dispose();
+    public override void Dispose()
+    {
+        if (_offsets is not null)
+            ChunkMemory.Free(_offsets);
+        _offsets = null;
+    }
+
+    /// <summary>Room for a 2-byte offset per object, in whole huge pages.</summary>
+    private static ushort* AllocateOffsets(int count)
+    {
+        const long HugePage = 2 << 20;
+        long bytes = Math.Max(HugePage, (2L * count + HugePage - 1) / HugePage * HugePage);
+        return (ushort*)ChunkMemory.Allocate((nuint)bytes);
+    }
 
     /// <summary>Builds the table from the addresses in node order, fed a span at a time.</summary>
     private sealed class Pages(int count)
     {
-        private readonly NativeGrowthBuffer<ushort> _offsets = new(count);
+        private ushort* _offsets = AllocateOffsets(count);
         private readonly Dictionary<ulong, (int First, int Count)> _pages = [];
         private int _node;
         private int _runFirst;
@@ -85,31 +100,35 @@ internal sealed class PagedAddressIndex : AddressIndex
         private ulong _previous;
 
         /// <summary>False when the addresses are not in a heap walk's order (the table is then dropped).</summary>
+        // One pass over every object of a capture, in one short run: optimized from the first call.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public bool Add(ReadOnlySpan<ulong> addresses)
         {
-            Span<ushort> offsets = _offsets.Unfilled;
+            var offsets = new Span<ushort>(_offsets + _node, count - _node);
             if (addresses.Length > offsets.Length)
                 throw new ArgumentException("More addresses than announced.", nameof(addresses));
+            (ulong runPage, int runFirst, ulong previous) = (_runPage, _runFirst, _previous);
             for (int i = 0; i < addresses.Length; i++)
             {
                 ulong address = addresses[i];
                 ulong page = address >> PageShift;
-                if (_node + i > 0 && page == _runPage)
+                int node = _node + i;
+                if (node > 0 && page == runPage)
                 {
-                    if (address <= _previous)
+                    if (address <= previous)
                         return Decline(); // not ascending within a page: not a walk order
                 }
                 else
                 {
-                    if (_node + i > 0 && !_pages.TryAdd(_runPage, (_runFirst, _node + i - _runFirst)))
+                    if (node > 0 && !_pages.TryAdd(runPage, (runFirst, node - runFirst)))
                         return Decline(); // a page seen twice: its objects are not consecutive
-                    _runPage = page;
-                    _runFirst = _node + i;
+                    runPage = page;
+                    runFirst = node;
                 }
                 offsets[i] = (ushort)(address & OffsetMask);
-                _previous = address;
+                previous = address;
             }
-            _offsets.Commit(addresses.Length);
+            (_runPage, _runFirst, _previous) = (runPage, runFirst, previous);
             _node += addresses.Length;
             return true;
         }
@@ -126,7 +145,8 @@ internal sealed class PagedAddressIndex : AddressIndex
 
         private bool Decline()
         {
-            _offsets.Dispose();
+            ChunkMemory.Free(_offsets);
+            _offsets = null;
             return false;
         }
     }
