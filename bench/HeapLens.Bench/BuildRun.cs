@@ -10,10 +10,12 @@ namespace HeapLens.Bench;
 /// names from the target), from a saved heap-walk stream read by the fast reader: wall and CPU time (user+sys) of
 /// BuildGraph (address index, references resolved, node arrays copied out of the builder's chunks) and of the
 /// snapshot's remaining assembly, with the process's peak working set. One process, one build: what a capture pays.
+/// `--build file.nettrace out.heapsnap` also writes the snapshot (timed within buildWallSeconds), e.g. to compare
+/// the bytes two versions of HeapLens write from one stream.
 /// </summary>
 internal static class BuildRun
 {
-    public static void Run(string path)
+    public static void Run(string path, string? writeTo = null)
     {
         var read = HeapWalkReading.Read(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0), HeapWalkReader.Fast);
         using var builder = read.Parser.Builder;
@@ -25,6 +27,8 @@ internal static class BuildRun
         process.Refresh();
         double graphCpu = (process.TotalProcessorTime - cpu).TotalSeconds;
         var snapshot = builder.Build(new SnapshotMetadata());
+        if (writeTo is not null)
+            HeapLens.Formats.HeapSnap.HeapSnapFile.Write(snapshot, writeTo);
         process.Refresh();
         Console.WriteLine(JsonSerializer.Serialize(new
         {

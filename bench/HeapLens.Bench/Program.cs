@@ -38,10 +38,10 @@ if (args.Length >= 2 && args[0] == "--parse")
     ParseRun.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 3, args.Length > 3 ? args[3] : null);
     return;
 }
-// `--build <file.nettrace>`: the graph build alone from a saved stream (see BuildRun).
+// `--build <file.nettrace> [out.heapsnap]`: the graph build alone from a saved stream, and optionally its file (see BuildRun).
 if (args.Length >= 2 && args[0] == "--build")
 {
-    BuildRun.Run(args[1]);
+    BuildRun.Run(args[1], args.Length > 2 ? args[2] : null);
     return;
 }
 if (args.Length >= 4 && args[0] == "--parse-parts")

@@ -179,7 +179,7 @@ public sealed class InducedHeapWalk : IAsyncDisposable
     internal int[] NodesOf(TrackedObjects tracked)
     {
         var snapshot = _snapshot ?? throw new InvalidOperationException("the walk was not read as a snapshot");
-        var index = DataStructures.AddressIndex.For(snapshot.Addresses);
+        using var index = snapshot.IndexAddresses();
         var nodes = new int[tracked.Count];
         Array.Fill(nodes, -1);
         foreach (var (address, i) in LatestAt(tracked))

@@ -1,9 +1,13 @@
 using System.Runtime.CompilerServices;
+using HeapLens.Snapshots;
 
 namespace HeapLens.DataStructures;
 
-/// <summary>Maps an object address to its node index: -1 when no walked object starts there.</summary>
-public abstract class AddressIndex
+/// <summary>
+/// Maps an object address to its node index: -1 when no walked object starts there. Dispose it when done: the
+/// page index holds native memory.
+/// </summary>
+public abstract class AddressIndex : IDisposable
 {
     /// <summary>
     /// The page index when the nodes come in heap-walk order (as a snapshot's do), else the hash.
@@ -11,7 +15,18 @@ public abstract class AddressIndex
     public static AddressIndex For(ulong[] addresses) =>
         (AddressIndex?)PagedAddressIndex.TryCreate(addresses) ?? new HashedAddressIndex(addresses);
 
+    /// <summary>
+    /// <see cref="For(ulong[])"/> for packed addresses: the page index is built from them as they are; only an order
+    /// that is not a heap walk's unpacks them, for the hash.
+    /// </summary>
+    public static AddressIndex For(PackedAddresses addresses) =>
+        (AddressIndex?)PagedAddressIndex.TryCreate(addresses) ?? new HashedAddressIndex(addresses.Unpack());
+
     public abstract int Find(ulong address);
+
+    public virtual void Dispose()
+    {
+    }
 }
 
 /// <summary>

@@ -4,9 +4,9 @@ namespace HeapLens.Snapshots;
 
 /// <summary>
 /// A live-object graph as a struct of arrays: node i is the i-th object of the heap walk.
-/// No object per node: 20 bytes per object (address, size, type, edge offset) plus 4 per reference.
-/// A snapshot loaded from a file keeps its addresses packed (about 1 byte each instead of 8) until
-/// a report asks for them.
+/// No object per node: 12 bytes per object (size, type, edge offset) plus 4 per reference, and its address.
+/// A snapshot loaded from a file or captured keeps its addresses packed (about 1 byte each instead of 8)
+/// until a report asks for them.
 /// Edges are in CSR form: the targets of node i are EdgeTargets[EdgeStart[i] .. EdgeStart[i+1]).
 /// </summary>
 public sealed class HeapSnapshot
@@ -104,8 +104,19 @@ public sealed class HeapSnapshot
     public ulong AddressOf(int node) => _addresses is { } addresses ? addresses[node] : _packedAddresses!.At(node);
 
     /// <summary>The object at <paramref name="address"/>, or -1; with the addresses still packed, one pass over them, nothing unpacked.</summary>
-    public int FindNode(ulong address) =>
-        _addresses is { } addresses ? AddressIndex.For(addresses).Find(address) : _packedAddresses!.IndexOf(address);
+    public int FindNode(ulong address)
+    {
+        if (_addresses is not { } addresses)
+            return _packedAddresses!.IndexOf(address);
+        using var index = AddressIndex.For(addresses);
+        return index.Find(address);
+    }
+
+    /// <summary>An index of the objects' addresses for many look-ups, built without unpacking packed addresses.</summary>
+    internal AddressIndex IndexAddresses() => _addresses is { } addresses ? AddressIndex.For(addresses) : AddressIndex.For(_packedAddresses!);
+
+    /// <summary>The addresses as packed differences while they were never unpacked (what the file stores), else null.</summary>
+    internal PackedAddresses? PackedAddressesIfPacked => _addresses is null ? _packedAddresses : null;
 
     /// <summary>
     /// Shallow sizes. An object of 4 GB or more (only possible with gcAllowVeryLargeObjects) stores

@@ -86,6 +86,46 @@ public sealed class PackedAddresses
         return difference;
     }
 
+    /// <summary>The stored differences in order, a span at a time: what the file's ADDR section holds, read without unpacking.</summary>
+    public DifferenceReader ReadDifferences() => new(this);
+
+    /// <summary>Reads the differences from the first on; each <see cref="Read"/> continues where the last one ended.</summary>
+    public struct DifferenceReader(PackedAddresses packed)
+    {
+        private int _position;
+        private int _done;
+
+        /// <summary>Fills <paramref name="destination"/> with the next differences; returns how many (0 at the end).</summary>
+        // A capture decodes every object's difference once, in one short run: optimized from the first call.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public int Read(Span<ulong> destination)
+        {
+            int count = Math.Min(destination.Length, packed.Count - _done);
+            ReadOnlySpan<byte> bytes = packed._bytes;
+            int position = _position;
+            for (int i = 0; i < count; i++)
+            {
+                byte b = bytes[position++];
+                ulong difference = b;
+                if (b >= 0x80)
+                {
+                    difference &= 0x7F;
+                    int shift = 7;
+                    do
+                    {
+                        b = bytes[position++];
+                        difference |= (ulong)(b & 0x7F) << shift;
+                        shift += 7;
+                    } while (b >= 0x80);
+                }
+                destination[i] = difference;
+            }
+            _position = position;
+            _done += count;
+            return count;
+        }
+    }
+
     public ulong[] Unpack()
     {
         var addresses = GC.AllocateUninitializedArray<ulong>(Count);
@@ -117,6 +157,9 @@ public sealed class PackedAddresses
     {
         private readonly NativeGrowthBuffer<byte> _bytes = new(Math.Max(16, expectedCount + expectedCount / 4));
         private int _count;
+
+        /// <summary>Addresses appended so far.</summary>
+        public int Count => _count;
 
         /// <summary>Appends the next addresses, each given as its difference from the one before (the first from 0).</summary>
         public void AppendDifferences(ReadOnlySpan<ulong> differences)

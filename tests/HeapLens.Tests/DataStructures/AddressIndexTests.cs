@@ -1,5 +1,6 @@
 using CsCheck;
 using HeapLens.DataStructures;
+using HeapLens.Snapshots;
 using Xunit;
 
 namespace HeapLens.Tests.DataStructures;
@@ -29,7 +30,7 @@ public class AddressIndexTests
     {
         WalkOrder.Sample(addresses =>
         {
-            var paged = PagedAddressIndex.TryCreate(addresses);
+            using var paged = PagedAddressIndex.TryCreate(addresses);
             Assert.NotNull(paged);
             var hashed = new HashedAddressIndex(addresses);
             for (int node = 0; node < addresses.Length; node++)
@@ -41,6 +42,49 @@ public class AddressIndexTests
             }
             Assert.Equal(-1, paged.Find(0x10));
         }, iter: 300);
+    }
+
+    [Fact]
+    public void The_page_index_of_packed_addresses_finds_what_the_index_of_the_array_finds()
+    {
+        WalkOrder.Sample(addresses =>
+        {
+            using var fromArray = PagedAddressIndex.TryCreate(addresses);
+            using var fromPacked = AddressIndex.For(Packed(addresses));
+            Assert.NotNull(fromArray);
+            Assert.IsType<PagedAddressIndex>(fromPacked);
+            for (int node = 0; node < addresses.Length; node++)
+            {
+                Assert.Equal(node, fromPacked.Find(addresses[node]));
+                Assert.Equal(-1, fromPacked.Find(addresses[node] + 8));
+                ulong samePlaceInAnotherPage = addresses[node] ^ 0x1000; // sometimes another object's address
+                Assert.Equal(Array.IndexOf(addresses, samePlaceInAnotherPage), fromPacked.Find(samePlaceInAnotherPage));
+            }
+        }, iter: 100);
+    }
+
+    [Fact]
+    public void Packed_addresses_out_of_walk_order_are_found_through_the_hash()
+    {
+        var shuffled = new ulong[] { 0x5000, 0x1000, 0x1100, 0x5040, 0x9000 };
+        Assert.Null(PagedAddressIndex.TryCreate(Packed(shuffled)));
+        using var index = AddressIndex.For(Packed(shuffled));
+        Assert.IsType<HashedAddressIndex>(index);
+        for (int node = 0; node < shuffled.Length; node++)
+            Assert.Equal(node, index.Find(shuffled[node]));
+        Assert.Equal(-1, index.Find(0x1040));
+    }
+
+    private static PackedAddresses Packed(ulong[] addresses)
+    {
+        using var builder = new PackedAddresses.Builder(addresses.Length);
+        ulong previous = 0;
+        foreach (ulong address in addresses)
+        {
+            builder.AppendDifferences([address - previous]);
+            previous = address;
+        }
+        return builder.Build();
     }
 
     [Fact]

@@ -113,6 +113,49 @@ public class HeapGraphBuilderTests
     }
 
     [Fact]
+    public void A_built_snapshot_keeps_its_addresses_packed_and_writes_the_bytes_of_its_unpacked_addresses()
+    {
+        // Past a chunk of the builder's lists (1M objects), with jumps to other regions and back, as a walk of
+        // several heaps gives them.
+        const int count = 1_100_000;
+        var addresses = new ulong[count];
+        var nodes = new ulong[4 * count];
+        ulong at = 0x7f00_0000_0000;
+        for (int i = 0; i < count; i++)
+        {
+            if (i % 300_000 == 299_999)
+                at = i % 600_000 == 299_999 ? at + (1UL << 32) : at - (1UL << 33);
+            addresses[i] = at;
+            ulong size = 24 + (ulong)(i % 7) * 8;
+            (nodes[4 * i], nodes[4 * i + 1], nodes[4 * i + 2], nodes[4 * i + 3]) = (at, size, i % 3 == 0 ? TypeA : TypeB, 0);
+            at += size;
+        }
+        using var builder = new HeapGraphBuilder();
+        builder.SetTypeName(TypeA, "A");
+        builder.SetTypeName(TypeB, "B");
+        var walk = System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, WalkNode>(nodes);
+        for (int start = 0; start < count; start += 10_000)
+            builder.AddNodes(walk.Slice(start, Math.Min(10_000, count - start)));
+        builder.AddNode(at, 24, TypeA, 2); // one at a time too, the way the reference reader adds them
+        builder.AddEdge(addresses[0]);
+        builder.AddEdge(addresses[count - 1]);
+        builder.AddRoot(addresses[count / 2], RootKind.Stack);
+
+        var snapshot = builder.Build(new SnapshotMetadata());
+
+        Assert.NotNull(snapshot.PackedAddressesIfPacked);
+        Assert.Equal([0, count - 1], snapshot.Successors(count).ToArray());
+        Assert.Equal([count / 2], snapshot.Roots.Nodes);
+        using var packed = new MemoryStream();
+        HeapSnapFile.Write(snapshot, packed);
+        Assert.Equal([.. addresses, at], snapshot.Addresses); // unpacked from here on
+        Assert.Null(snapshot.PackedAddressesIfPacked);
+        using var unpacked = new MemoryStream();
+        HeapSnapFile.Write(snapshot, unpacked);
+        Assert.Equal(unpacked.ToArray(), packed.ToArray());
+    }
+
+    [Fact]
     public void A_static_whose_declaring_type_is_unknown_keeps_its_field_name()
     {
         using var builder = new HeapGraphBuilder();

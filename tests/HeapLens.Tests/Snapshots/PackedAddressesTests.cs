@@ -46,6 +46,25 @@ public class PackedAddressesTests
     }
 
     [Fact]
+    public void Differences_are_read_back_in_order_in_spans_of_any_length()
+    {
+        Gen.Select(Gen.ULong.Array[0, 300], Gen.Int[1, 64], Gen.Int[1, 70]).Sample((addresses, chunk, span) =>
+        {
+            var expected = new ulong[addresses.Length];
+            for (int i = 0; i < addresses.Length; i++)
+                expected[i] = addresses[i] - (i == 0 ? 0 : addresses[i - 1]);
+            var reader = Pack(addresses, chunk).ReadDifferences();
+            var read = new List<ulong>();
+            var buffer = new ulong[span];
+            int count;
+            while ((count = reader.Read(buffer)) > 0)
+                read.AddRange(buffer.AsSpan(0, count).ToArray());
+            Assert.Equal(expected, read);
+            Assert.Equal(0, reader.Read(buffer));
+        });
+    }
+
+    [Fact]
     public void Extremes_and_backward_jumps_unpack_exactly()
     {
         ulong[] addresses = [0, ulong.MaxValue, 1, 0x7fff_0000_1000, 0x7fff_0000_0fe8, long.MaxValue, (ulong)long.MaxValue + 1, 0];

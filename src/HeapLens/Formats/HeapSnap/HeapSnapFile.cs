@@ -58,7 +58,7 @@ public static class HeapSnapFile
         {
             (SectionTag.Metadata, s => s.Write(JsonSerializer.SerializeToUtf8Bytes(snapshot.Metadata))),
             (SectionTag.TypeNames, s => s.Write(EncodeStrings(snapshot.TypeNames))),
-            (SectionTag.Addresses, s => WriteDeltas(s, snapshot.Addresses)),
+            (SectionTag.Addresses, s => WriteAddresses(s, snapshot)),
             (SectionTag.Sizes, s => s.Write<uint>(snapshot.Sizes)),
             (SectionTag.HugeSizes, s => s.Write(EncodeHugeSizes(snapshot.HugeSizes))),
             (SectionTag.TypeIndex, s => s.Write<int>(snapshot.TypeIndex)),
@@ -265,6 +265,24 @@ public static class HeapSnapFile
         }
         if (total > HeapSnapshot.MaxHeapBytes)
             throw reader.Corrupt($"its objects add up to {total:N0} bytes, more than any address space holds");
+    }
+
+    /// <summary>
+    /// Packed addresses (a capture's, a loaded file's) already are the section's differences: copied out a chunk at a
+    /// time, never unpacked. The chunks are the same as <see cref="WriteDeltas"/>'s, so the bytes are the same either way.
+    /// </summary>
+    private static void WriteAddresses(SectionWriter section, HeapSnapshot snapshot)
+    {
+        if (snapshot.PackedAddressesIfPacked is not { } packed)
+        {
+            WriteDeltas(section, snapshot.Addresses);
+            return;
+        }
+        var chunk = new ulong[ChunkValues];
+        var differences = packed.ReadDifferences();
+        int read;
+        while ((read = differences.Read(chunk)) > 0)
+            section.Write<ulong>(chunk.AsSpan(0, read));
     }
 
     // Addresses are nearly sorted, so their deltas are small numbers that deflate well.
