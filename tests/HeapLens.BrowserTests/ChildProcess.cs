@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace HeapLens.BrowserTests;
 
 /// <summary>A dotnet program of the test's output directory run as a child process, killed (tree) on dispose.</summary>
-internal sealed class ChildProcess : IDisposable
+internal sealed partial class ChildProcess : IDisposable
 {
     private readonly Process _process;
 
@@ -53,6 +54,25 @@ internal sealed class ChildProcess : IDisposable
     public async Task<string> ReadLineAsync(TimeSpan timeout) =>
         await _process.StandardOutput.ReadLineAsync().WaitAsync(timeout)
         ?? throw new InvalidOperationException("the process ended without a line");
+
+    /// <summary>Waits until this heaplens holds its raw event stream with the session's first bytes in it.</summary>
+    public Task WaitForEventStreamAsync(TimeSpan timeout) =>
+        Task.Run(() => HeapLens.Tests.Infrastructure.RawTrace.WaitFor(Id, 1, timeout, () => _process.HasExited));
+
+    /// <summary>SIGINT, then the exit, which must be 0.</summary>
+    public async Task InterruptAsync(TimeSpan timeout)
+    {
+        if (kill(Id, SigInt) != 0)
+            throw new InvalidOperationException($"kill -INT {Id} failed");
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        if (_process.ExitCode != 0)
+            throw new InvalidOperationException($"heaplens {Id} exited {_process.ExitCode} after SIGINT");
+    }
+
+    private const int SigInt = 2;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int kill(int pid, int signal);
 
     public void Dispose()
     {

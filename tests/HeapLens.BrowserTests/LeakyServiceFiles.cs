@@ -21,10 +21,14 @@ public sealed class LeakyServiceFiles : IAsyncLifetime
         await ChildProcess.RunHeapLensAsync("snapshot", "-p", pid, "-o", Before);
         await Serve(service, 3000);
         await ChildProcess.RunHeapLensAsync("snapshot", "-p", pid, "-o", After);
-        var allocs = ChildProcess.RunHeapLensAsync("allocs", "-p", pid, "-d", "4s", "-o", Profile);
-        await Task.Delay(1500); // the session is open before the requests that allocate
-        await Serve(service, 4000);
-        await allocs;
+        // The window is what the requests take, however loaded the machine: it opens when the session's first
+        // events arrive and ends with SIGINT, on which allocs writes what it recorded.
+        using (var allocs = ChildProcess.Start("heaplens.dll", "allocs", "-p", pid, "-d", "10m", "-o", Profile))
+        {
+            await allocs.WaitForEventStreamAsync(TimeSpan.FromMinutes(2));
+            await Serve(service, 4000);
+            await allocs.InterruptAsync(TimeSpan.FromMinutes(3));
+        }
         await service.Input.WriteLineAsync("exit");
     }
 

@@ -79,6 +79,9 @@ public static class AllocationRecorder
             catch (Exception e) when (e is ServerNotAvailableException or ServerErrorException or UnsupportedCommandException
                                           or IOException or TimeoutException)
             {
+                // A target that exits while it answers closes the connection mid-reply ("read past the end of the stream").
+                if (await TargetState.ExitsWithinAsync(processId, TimeSpan.FromSeconds(2)).ConfigureAwait(false))
+                    throw new HeapLensException($"process {processId} exited before the capture started", e);
                 throw new HeapLensException($"cannot start an event session in process {processId}: {e.Message}", e);
             }
         }

@@ -1,5 +1,7 @@
 using Xunit;
 using HeapLens.Formats.Pprof;
+using HeapLens.Tests.Capture;
+using HeapLens.Tests.Infrastructure;
 
 namespace HeapLens.Tests.Profiles;
 
@@ -39,10 +41,15 @@ public sealed class AllocsCommandTests : IDisposable
     [Fact]
     public async Task A_target_that_exits_mid_capture_still_gives_a_profile_and_a_warning()
     {
-        using var target = ChildProcess.StartDll("AllocTarget.dll", "churn", "4");
+        using var target = ChildProcess.StartDll("AllocTarget.dll", "churn", "600");
         await target.WaitForLineAsync("ready", TimeSpan.FromSeconds(30));
         string output = Path.Combine(_directory, "exit.pb.gz");
-        var (exit, stdout, stderr) = ChildProcess.RunHeapLens("allocs", "-p", $"{target.Id}", "-o", output, "--duration", "2m");
+        using var capture = new RunningHeapLens(_directory, "allocs", "-p", $"{target.Id}", "-o", output, "--duration", "2m");
+        // The target ends once the session streams, however long a loaded machine took to open it.
+        RawTrace.WaitFor(capture.Id, 1, TimeSpan.FromMinutes(1));
+        Thread.Sleep(1000); // some samples to write
+        target.Interrupt();
+        var (exit, stdout, stderr) = capture.WaitForExit(TimeSpan.FromMinutes(3));
         Assert.True(exit == 0, stderr);
         Assert.Contains("the process exited during the capture", stdout);
         // What was recorded is written as alloc; inuse needs the heap walk at the window's end, and says so.

@@ -115,10 +115,10 @@ public sealed class ServeProfileTests
     public async Task A_cancelled_request_ends_its_session_in_the_target()
     {
         using var target = TargetProcess.StartTestTarget();
+        int before = SocketCount.Of(target.Id);
         using var server = RunningServer.Start("-p", target.Id.ToString(CultureInfo.InvariantCulture));
         // The agent's own GC session opens at start; wait until it has, then count.
-        Thread.Sleep(2000);
-        int baseline = SocketCount.Of(target.Id);
+        int baseline = SocketCount.OnceOneMoreThan(target.Id, before);
 
         using var cancel = new CancellationTokenSource();
         var request = server.Http.GetAsync($"/debug/pprof/allocs?pid={target.Id}&seconds=120", cancel.Token);
@@ -145,9 +145,10 @@ public sealed class ServeProfileTests
     public async Task A_cancelled_heap_profile_ends_its_session_without_the_closing_heap_walk()
     {
         using var target = TargetProcess.StartTestTarget();
+        int before = SocketCount.Of(target.Id);
         using var server = RunningServer.Start("-p", target.Id.ToString(CultureInfo.InvariantCulture));
-        Thread.Sleep(2000); // the agent's own GC session opens at start
-        int baseline = SocketCount.Of(target.Id);
+        // The agent's own GC session opens at start; wait until it has, then count.
+        int baseline = SocketCount.OnceOneMoreThan(target.Id, before);
         // The idle target runs no GC of its own: its gen2 count moves only when something induces one.
         string gen2 = target.Send("gc 0").Split(' ').Last();
 
