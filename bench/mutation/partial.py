@@ -46,8 +46,11 @@ if not finished:
 for run in runs:
     text = open(run, encoding="utf-8", errors="replace").read()
     tested = re.findall(r'<Mutant id=\\"(\d+)\\" tests=\\"([^"\\]*)\\"', text)
-    if not tested or "StartWithTests" not in text:
+    if not tested or ("StartWithTests" not in text and "StartWithSources" not in text):
         continue  # the initial test run or the coverage capture
+    # A mutant no test's coverage claims (tests="": static initializers, constants) runs with every
+    # test (StartWithSources): any failure kills it.
+    every_test = "StartWithTests" not in text
     names = dict(re.findall(r'"Id":"([0-9a-f-]{36})","FullyQualifiedName":"([^"]+)"', text))
     failed = {name.split("(")[0] for name in re.findall(r"\]\s+(\S.*?) \[FAIL\]", text)}
     # Stryker aborts a run at its timeout, then runs the mutants still undecided again without the
@@ -55,7 +58,8 @@ for run in runs:
     ended = "TestExecution.Abort" not in text
     for mutant, tests in tested:
         ids = [t for t in tests.split(",") if t]
-        status[int(mutant)] = "Killed" if any(names.get(t) in failed for t in ids) else "Survived" if ended else "Timeout"
+        killed = bool(failed) if every_test else any(names.get(t) in failed for t in ids)
+        status[int(mutant)] = "Killed" if killed else "Survived" if ended else "Timeout"
 # Stryker logs every uncovered mutant, the slice's and the rest; a file is in the slice when one of
 # its mutants was tested (a slice file with no tested mutant at all would be missed: the count below
 # is checked against Stryker's own).

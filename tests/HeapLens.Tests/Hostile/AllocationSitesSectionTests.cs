@@ -166,6 +166,22 @@ public sealed class AllocationSitesSectionTests : IDisposable
         Assert.True(allocated < 8 << 20, $"{lie}: the reader allocated {allocated:N0} bytes");
     }
 
+    public static TheoryData<byte[], string> ExactReasons => new()
+    {
+        { Payload(period: 0), "allocation sites: an impossible window" },
+        { Payload(stacks: [[3]]), "allocation sites: stack 0 names frame 3 of 1" },
+        { Payload(trailing: [1, 2, 3, 4]), "allocation sites: 4 bytes after the objects" },
+        { Payload()[..20], "the allocation sites do not parse" }, // cut inside the window
+    };
+
+    [Theory]
+    [MemberData(nameof(ExactReasons))]
+    public void A_lying_section_is_refused_with_its_exact_reason(byte[] payload, string reason)
+    {
+        string path = Write(WithCraftedSites(payload));
+        Assert.Equal($"{path} is corrupt: {reason}", Assert.Throws<HeapLensException>(() => HeapSnapFile.Read(path)).Message);
+    }
+
     [Fact]
     public void Sites_before_the_addresses_are_refused()
     {

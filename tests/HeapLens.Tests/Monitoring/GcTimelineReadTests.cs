@@ -117,6 +117,33 @@ public sealed class GcTimelineReadTests : IDisposable
     }
 
     [Fact]
+    public void Line_numbers_count_a_crlf_as_one_line_end()
+    {
+        string path = Saved(Header + "\r\n" + Record(1) + "\r\n" + Record(2)[..^1] + "\r\n");
+        Assert.Equal($"{path}: line 3 is not a complete GC record (is the file cut off?)", Refusal(path));
+    }
+
+    [Fact]
+    public void Null_names_read_as_empty()
+    {
+        string path = Saved(Header.Replace("\"App\"", "null") + "\n" + Record(1, "reason", "null").Replace("\"NonConcurrentGC\"", "null") + "\n");
+        using var reader = GcTimelineReader.Open(path);
+        Assert.Equal("", reader.Header.ProcessName);
+        var gc = Assert.Single(reader.ReadAll());
+        Assert.Equal("", gc.Reason);
+        Assert.Equal("", gc.Kind);
+    }
+
+    [Fact]
+    public void A_refused_header_leaves_the_file_closed()
+    {
+        string path = Saved("{\"format\":1}\n");
+        Refusal(path);
+        // The reader's handle, if left open, would be here until a finalizer ran.
+        Assert.DoesNotContain(path, new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos().Select(fd => fd.LinkTarget));
+    }
+
+    [Fact]
     public void Names_beyond_ascii_are_written_escaped_so_a_raw_replacement_character_means_bytes_that_were_not_utf8()
     {
         string path = _directory.File("w.jsonl");

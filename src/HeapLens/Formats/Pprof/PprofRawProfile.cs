@@ -89,8 +89,6 @@ internal sealed class RawProfile
     {
         if (Strings.Count == 0 || Strings[0] != "")
             throw Invalid("its string table does not start with \"\"");
-        if (SampleTypes.Count == 0)
-            throw Invalid("it has no sample types");
         var profile = new Profile
         {
             TimeNanos = TimeNanos,
@@ -105,11 +103,9 @@ internal sealed class RawProfile
         foreach (long comment in Comments)
             profile.Comments.Add(String(comment));
 
-        var mappingIds = new HashSet<ulong>();
+        // Ids were checked (non-zero, unique) and samples' value counts too, as each message was added.
         foreach (var m in Mappings)
         {
-            if (m.Id == 0 || !mappingIds.Add(m.Id))
-                throw Invalid($"mapping id {m.Id} is zero or repeated");
             profile.Mappings.Add(new Mapping
             {
                 Id = m.Id, MemoryStart = m.MemoryStart, MemoryLimit = m.MemoryLimit, FileOffset = m.FileOffset,
@@ -118,11 +114,8 @@ internal sealed class RawProfile
             });
         }
 
-        var functionIds = new HashSet<ulong>();
         foreach (var f in Functions)
         {
-            if (f.Id == 0 || !functionIds.Add(f.Id))
-                throw Invalid($"function id {f.Id} is zero or repeated");
             profile.Functions.Add(new Function
             {
                 Id = f.Id, Name = String(f.Name), SystemName = String(f.SystemName),
@@ -130,25 +123,20 @@ internal sealed class RawProfile
             });
         }
 
-        var locationIds = new HashSet<ulong>();
         foreach (var location in Locations)
         {
-            if (location.Id == 0 || !locationIds.Add(location.Id))
-                throw Invalid($"location id {location.Id} is zero or repeated");
-            if (location.MappingId != 0 && !mappingIds.Contains(location.MappingId))
+            if (location.MappingId != 0 && !_mappingIds.Contains(location.MappingId))
                 throw Invalid($"location {location.Id} refers to a missing mapping {location.MappingId}");
             foreach (var line in location.Lines)
-                if (!functionIds.Contains(line.FunctionId))
+                if (!_functionIds.Contains(line.FunctionId))
                     throw Invalid($"location {location.Id} refers to a missing function {line.FunctionId}");
             profile.Locations.Add(location);
         }
 
         foreach (var raw in Samples)
         {
-            if (raw.Values.Count != SampleTypes.Count)
-                throw Invalid($"a sample has {raw.Values.Count} values for {SampleTypes.Count} sample types");
             foreach (ulong id in raw.LocationIds)
-                if (!locationIds.Contains(id))
+                if (!_locationIds.Contains(id))
                     throw Invalid($"a sample refers to a missing location {id}");
             var sample = new Sample { LocationIds = [.. raw.LocationIds], Values = [.. raw.Values] };
             foreach (var label in raw.Labels)

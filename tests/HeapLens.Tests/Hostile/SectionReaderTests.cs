@@ -1,0 +1,138 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using HeapLens.Formats.HeapSnap;
+using Xunit;
+
+namespace HeapLens.Tests.Hostile;
+
+/// <summary>
+/// One .heapsnap section read on its own: values come back exact, and every way a section can lie
+/// (its header, its length, its compressed bytes, its checksum, a file cut inside it) is refused
+/// with its exact message.
+/// </summary>
+public sealed class SectionReaderTests
+{
+    private const string Path = "test.heapsnap";
+
+    /// <summary>A section of SIZE holding <paramref name="values"/>, as the writer writes it.</summary>
+    private static byte[] SizeSection(params int[] values)
+    {
+        using var file = new MemoryStream();
+        using (var section = new SectionWriter(file, SectionTag.Sizes))
+            section.Write<int>(values);
+        return file.ToArray();
+    }
+
+    /// <summary>A SIZE section with a hand-made header over the given stored bytes (checksum right).</summary>
+    private static byte[] CraftedSizeSection(byte[] stored, long rawLength, uint codec = SectionWriter.CodecDeflate)
+    {
+        var header = new byte[SectionWriter.HeaderSize];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, SectionTag.Sizes);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), codec);
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(8), rawLength);
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(16), stored.Length);
+        BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(24), XxHash64.HashToUInt64(stored));
+        return [.. header, .. stored];
+    }
+
+    private static SectionReader Open(byte[] bytes, out SectionReader.Header header)
+    {
+        var reader = new SectionReader(new MemoryStream(bytes), Path);
+        header = reader.Next();
+        return reader;
+    }
+
+    private static string Refusal(Action read) => Assert.Throws<HeapLensException>(read).Message;
+
+    [Fact]
+    public void Values_read_back_exactly_whole_or_in_pieces()
+    {
+        int[] values = Enumerable.Range(1, 10).Select(i => i * 1000 + 7).ToArray();
+        var reader = Open(SizeSection(values), out var header);
+        Assert.Equal("SIZE", header.Name);
+        Assert.Equal(40, header.RawLength);
+        var first = new int[3];
+        reader.Read<int>(first);
+        Assert.Equal(values[..3], first);
+        Assert.Equal(values[3..], reader.ReadArray<int>(7));
+        reader.Finish();
+    }
+
+    [Fact]
+    public void A_header_with_an_unknown_codec_is_refused()
+    {
+        byte[] section = SizeSection(1, 2);
+        BinaryPrimitives.WriteUInt32LittleEndian(section.AsSpan(4), 7);
+        Assert.Equal($"{Path} is corrupt: bad header of section 'SIZE'", Refusal(() => Open(section, out _)));
+    }
+
+    [Fact]
+    public void Reading_past_the_raw_length_is_refused()
+    {
+        var reader = Open(SizeSection(1, 2), out _);
+        Assert.Equal($"{Path} is corrupt: section 'SIZE' is shorter than its contents need", Refusal(() => reader.Read(new byte[12])));
+    }
+
+    [Fact]
+    public void A_count_that_does_not_fill_the_section_exactly_is_refused()
+    {
+        var reader = Open(SizeSection(1, 2), out _);
+        Assert.Equal($"{Path} is corrupt: section 'SIZE' holds 8 bytes, not 3 values", Refusal(() => reader.ReadArray<int>(3)));
+    }
+
+    [Fact]
+    public void Bytes_that_are_not_deflate_are_refused()
+    {
+        // 0xFF starts a block of type 3, which DEFLATE reserves.
+        var reader = Open(CraftedSizeSection([0xFF, 0xFF, 0xFF, 0xFF], rawLength: 16), out _);
+        Assert.Equal($"{Path} is corrupt: section 'SIZE' does not decompress", Refusal(() => reader.ReadArray<int>(4)));
+    }
+
+    [Fact]
+    public void Unread_bytes_are_counted_when_the_section_ends()
+    {
+        var reader = Open(SizeSection(1, 2, 3, 4, 5), out _);
+        reader.Read(new byte[8]);
+        Assert.Equal($"{Path} is corrupt: section 'SIZE' has 12 unexpected bytes", Refusal(reader.Finish));
+    }
+
+    [Fact]
+    public void A_changed_checksum_is_refused_when_the_section_ends()
+    {
+        byte[] section = SizeSection(1, 2);
+        section[24] ^= 1;
+        var reader = Open(section, out _);
+        reader.ReadArray<int>(2);
+        Assert.Equal($"{Path} is corrupt: checksum mismatch in section 'SIZE'", Refusal(reader.Finish));
+    }
+
+    [Fact]
+    public void A_stream_that_ends_inside_a_section_is_truncation_even_when_it_cannot_seek()
+    {
+        // An HTTP body or a pipe: the stored length cannot be checked against the file's length up front.
+        byte[] section = SizeSection(Enumerable.Range(0, 1000).ToArray());
+        byte[] cut = section[..(SectionWriter.HeaderSize + 20)];
+        var reader = new SectionReader(new ForwardOnlyStream(cut), Path);
+        reader.Next();
+        Assert.Equal($"{Path} is truncated (an incomplete or interrupted write?)", Refusal(() => reader.ReadArray<int>(1000)));
+        var skipping = new SectionReader(new ForwardOnlyStream(cut), Path);
+        skipping.Next();
+        Assert.Equal($"{Path} is truncated (an incomplete or interrupted write?)", Refusal(skipping.Skip));
+    }
+
+    private sealed class ForwardOnlyStream(byte[] bytes) : Stream
+    {
+        private readonly MemoryStream _inner = new(bytes);
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+        public override int Read(Span<byte> buffer) => _inner.Read(buffer);
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
