@@ -92,8 +92,13 @@ public sealed class ProcessScannerTests
         Assert.DoesNotContain(listed, p => p.Id == Environment.ProcessId);
     }
 
+    /// <summary>
+    /// The target's own port: the newest of its pid's, since a dead process of the same pid may have left its
+    /// port behind (this machine keeps thousands), and the live one made its own after that one died.
+    /// </summary>
     private static string RealPortOf(int pid) =>
-        Directory.EnumerateFiles(Path.GetTempPath(), $"dotnet-diagnostic-{pid}-*-socket").Single();
+        new DirectoryInfo(Path.GetTempPath()).EnumerateFiles($"dotnet-diagnostic-{pid}-*-socket")
+            .OrderByDescending(port => port.LastWriteTimeUtc).First().FullName;
 
     private static void Touch(TempDirectory directory, string name) => File.WriteAllBytes(directory.File(name), []);
 
