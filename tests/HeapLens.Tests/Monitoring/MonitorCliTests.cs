@@ -87,7 +87,8 @@ public sealed class MonitorCliTests : IDisposable
 
     /// <summary>
     /// The offline `trend` of a recorded timeline says what the live run said: the same verdict from
-    /// the same floor. Times differ only by the timeline's rounding (4 decimals).
+    /// the same floor. Times differ only by the timeline's rounding (4 decimals), which can move the
+    /// report's third decimal by one (7.719 live, 7.718 offline: seen in CI).
     /// </summary>
     private static void AssertSameTrend(JsonElement live, JsonElement offline)
     {
@@ -98,8 +99,8 @@ public sealed class MonitorCliTests : IDisposable
         Assert.Equal(names, offlineTrend.EnumerateObject().Select(p => p.Name));
         foreach (string name in names)
         {
-            if (name == "analysedToSeconds")
-                Assert.Equal(liveTrend.GetProperty(name).GetDouble(), offlineTrend.GetProperty(name).GetDouble(), 0.001);
+            if (name == "analysedToSeconds") // the report's 3 decimals of a time the timeline rounded to 4: one step apart at most
+                Assert.Equal(liveTrend.GetProperty(name).GetDouble(), offlineTrend.GetProperty(name).GetDouble(), 0.0011);
             else
                 Assert.Equal(liveTrend.GetProperty(name).GetRawText(), offlineTrend.GetProperty(name).GetRawText());
         }
