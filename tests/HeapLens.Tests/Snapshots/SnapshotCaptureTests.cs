@@ -172,17 +172,7 @@ public class SnapshotCaptureTests
         HeapSnapFile.Write(snapshot, path);
         var loaded = HeapSnapFile.Read(path);
 
-        Assert.Equal(snapshot.Metadata, loaded.Metadata);
-        Assert.Equal(snapshot.TypeNames, loaded.TypeNames);
-        Assert.Equal(snapshot.Addresses, loaded.Addresses);
-        Assert.Equal(snapshot.Sizes, loaded.Sizes);
-        Assert.Equal(snapshot.TypeIndex, loaded.TypeIndex);
-        Assert.Equal(snapshot.EdgeStart, loaded.EdgeStart);
-        Assert.Equal(snapshot.EdgeTargets, loaded.EdgeTargets);
-        Assert.Equal(snapshot.Roots.Nodes, loaded.Roots.Nodes);
-        Assert.Equal(snapshot.Roots.Kinds, loaded.Roots.Kinds);
-        Assert.Equal(snapshot.Roots.NameIndex, loaded.Roots.NameIndex);
-        Assert.Equal(snapshot.Roots.Names, loaded.Roots.Names);
+        SnapshotAssert.SameHeap(snapshot, loaded);
         Assert.Single(Directory.GetFiles(directory.Path)); // no temporary file left behind
     }
 
