@@ -65,4 +65,24 @@ public class RetainedByTypeTests
         Assert.Equal(11 + 12, rows["Node"].RetainedBytes);
         Assert.Equal(2, rows["Node"].TopLevelCount);
     }
+
+    [Fact]
+    public void Rows_are_biggest_first_and_equal_ones_by_name()
+    {
+        // One rooted object per type; type indices in an order that is neither the size order nor the names'.
+        string[] names = ["Zeta", "Alpha", "Beta", "Mid"];
+        uint[] sizes = [100, 100, 50, 200];
+        var snapshot = Build(4, [], Enumerable.Range(0, 4).Select(Strong), sizeOf: i => sizes[i], typeOf: i => i, typeNames: names);
+
+        Assert.Equal([("Mid", 200L), ("Alpha", 100), ("Zeta", 100), ("Beta", 50)],
+            RetainedByType.Compute(snapshot, DominatorTree.Compute(snapshot)).Select(r => (r.TypeName, r.RetainedBytes)));
+    }
+
+    [Fact]
+    public void A_tree_of_another_snapshot_is_refused()
+    {
+        var other = Build(2, [(0, 1)], [Strong(0)]);
+        var error = Assert.Throws<ArgumentException>(() => RetainedByType.Compute(Build(3, [], [Strong(0)]), DominatorTree.Compute(other)));
+        Assert.Equal("The dominator tree belongs to another snapshot. (Parameter 'tree')", error.Message);
+    }
 }

@@ -21,9 +21,13 @@ public class StoredDominatorTreeTests
         Assert.Equal(1, tree.UnreachableCount);
     }
 
-    [Fact]
-    public void Arrays_of_the_wrong_length_are_refused() =>
-        Assert.Throws<HeapLensException>(() => DominatorTree.FromStored(Chain, [-1, 0, 1], [72, 48, 24]));
+    [Theory]
+    [InlineData(3, 3)]
+    [InlineData(4, 3)]
+    [InlineData(3, 4)]
+    public void Arrays_of_the_wrong_length_are_refused(int dominators, int sizes) =>
+        Assert.Equal($"The stored dominator tree has {dominators} dominators and {sizes} retained sizes for 4 objects.",
+            Assert.Throws<HeapLensException>(() => DominatorTree.FromStored(Chain, new[] { -1, 0, 1, -2 }[..dominators], new long[] { 72, 48, 24, 24 }[..sizes])).Message);
 
     [Fact]
     public void A_dominator_cycle_is_refused()
@@ -37,7 +41,8 @@ public class StoredDominatorTreeTests
     [InlineData(-3)]
     [InlineData(1)]
     public void A_dominator_outside_the_node_table_or_itself_is_refused(int badDominator) =>
-        Assert.Throws<HeapLensException>(() => DominatorTree.FromStored(Chain, [-1, badDominator, 1, -2], [72, 48, 24, 24]));
+        Assert.Equal($"The stored dominator tree is corrupt: object 1 has dominator {badDominator}.",
+            Assert.Throws<HeapLensException>(() => DominatorTree.FromStored(Chain, [-1, badDominator, 1, -2], [72, 48, 24, 24])).Message);
 
     [Fact]
     public void A_retained_size_below_the_own_size_is_refused() =>

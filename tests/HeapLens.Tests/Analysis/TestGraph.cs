@@ -2,7 +2,7 @@ using HeapLens.Snapshots;
 
 namespace HeapLens.Tests.Analysis;
 
-/// <summary>Builds small HeapSnapshots from edge lists for the analysis tests.</summary>
+/// <summary>Builds small HeapSnapshots from edge lists for the analysis tests; <c>rootNames</c> names roots by position (null: unnamed).</summary>
 internal static class TestGraph
 {
     public static HeapSnapshot Build(
@@ -12,7 +12,8 @@ internal static class TestGraph
         Func<int, uint>? sizeOf = null,
         Func<int, int>? typeOf = null,
         string[]? typeNames = null,
-        Dictionary<int, long>? hugeSizes = null)
+        Dictionary<int, long>? hugeSizes = null,
+        string?[]? rootNames = null)
     {
         var edgeList = edges.ToList();
         var edgeStart = new int[nodeCount + 1];
@@ -29,8 +30,8 @@ internal static class TestGraph
         var heapRoots = new HeapRoots(
             rootList.Select(r => r.Node).ToArray(),
             rootList.Select(r => r.Kind).ToArray(),
-            Enumerable.Repeat(-1, rootList.Count).ToArray(),
-            []);
+            Enumerable.Range(0, rootList.Count).Select(r => rootNames?[r] is null ? -1 : r).ToArray(),
+            rootNames?.Select(n => n ?? "").ToArray() ?? []);
 
         var sizes = new uint[nodeCount];
         var types = new int[nodeCount];
