@@ -9,7 +9,7 @@
 #     --log-to-file    Stryker's trace log (every mutant and its test run) in the output folder:
 #                      what is left of a run stopped before its report
 # The JSON report and the score per folder land in bench/results/mutation/<slice>/.
-# The config's test filter leaves out the live-process classes and two heavy ones: the 2 GB section
+# The config's test filter leaves out the classes that run a live target process, and two heavy ones: the 2 GB section
 # test (25 s) and the readers' random fuzz (14 s) cover every .heapsnap mutant, so each of those took
 # ~1 min; the exact tests of the readers are what the score should measure.
 set -euo pipefail
