@@ -147,7 +147,7 @@ public sealed class RootPathSearch(HeapSnapshot snapshot, DominatorTree tree) : 
             {
                 Visit(start);
                 int found = Expand(target);
-                return found >= 0 ? found : throw new InvalidOperationException($"object {target} is not reachable from its dominator {start}");
+                return found >= 0 ? found : throw Mismatch($"object {target} is not reachable from its dominator {start}");
             }
             finally
             {
@@ -175,7 +175,7 @@ public sealed class RootPathSearch(HeapSnapshot snapshot, DominatorTree tree) : 
                     Visit(node);
                 }
                 int found = Expand(target);
-                return found >= 0 ? found : throw new InvalidOperationException($"object {target} is not reachable from the roots");
+                return found >= 0 ? found : throw Mismatch($"object {target} is not reachable from the roots");
             }
             finally
             {
@@ -213,6 +213,12 @@ public sealed class RootPathSearch(HeapSnapshot snapshot, DominatorTree tree) : 
                 Array.Resize(ref _queue, _queue.Length * 2);
             _queue[_tail++] = node;
         }
+
+        // The tree says the object is reachable and the references say not. Only a stored tree
+        // (DominatorTree.FromStored, whose checks cannot see its graph's references) can disagree with
+        // its graph: corrupt input, told as such, not an internal error.
+        private static HeapLensException Mismatch(string what) =>
+            new($"The snapshot is corrupt: its dominator tree does not match its references ({what}).");
 
         // Only the bits the search set are cleared: a search that met ten objects costs ten, not a bit per object.
         private void Reset()

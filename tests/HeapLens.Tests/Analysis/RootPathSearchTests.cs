@@ -74,8 +74,8 @@ public sealed class RootPathSearchTests
         var tree = DominatorTree.FromStored(snapshot, [-2, -1, 1, -1], [24, 48, 24, 24]);
         var search = new RootPathSearch(snapshot, tree);
 
-        Assert.Equal("object 3 is not reachable from the roots", Assert.Throws<InvalidOperationException>(() => search.RootOf(3)).Message);
-        Assert.Equal("object 3 is not reachable from the roots", Assert.Throws<InvalidOperationException>(() => search.RunsTo(3, out _)).Message);
+        Assert.Equal("The snapshot is corrupt: its dominator tree does not match its references (object 3 is not reachable from the roots).", Assert.Throws<HeapLensException>(() => search.RootOf(3)).Message);
+        Assert.Equal("The snapshot is corrupt: its dominator tree does not match its references (object 3 is not reachable from the roots).", Assert.Throws<HeapLensException>(() => search.RunsTo(3, out _)).Message);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class RootPathSearchTests
         var snapshot = Build(3, [(0, 1)], [Strong(0), Strong(2)]);
         var tree = DominatorTree.FromStored(snapshot, [-1, 2, -1], [24, 24, 48]);
 
-        Assert.Equal("object 1 is not reachable from its dominator 2",
-            Assert.Throws<InvalidOperationException>(() => new RootPathSearch(snapshot, tree).RunsTo(1, out _)).Message);
+        Assert.Equal("The snapshot is corrupt: its dominator tree does not match its references (object 1 is not reachable from its dominator 2).",
+            Assert.Throws<HeapLensException>(() => new RootPathSearch(snapshot, tree).RunsTo(1, out _)).Message);
     }
 }
