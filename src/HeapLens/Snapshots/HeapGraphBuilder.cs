@@ -180,9 +180,10 @@ public sealed class HeapGraphBuilder : IDisposable
     /// <summary>
     /// The part of <see cref="Build"/> that needs no names (the address index and the references, most of its
     /// work): a capture runs it while the target is read for the names of static fields and nested types.
-    /// Nodes, edges and dependent handles added afterwards are not in the snapshot.
+    /// Nodes, edges and dependent handles added afterwards are not in the snapshot. <paramref name="references"/>, when
+    /// given, receives every reference of the snapshot as it is resolved (and is completed at the end).
     /// </summary>
-    public void BuildGraph()
+    public void BuildGraph(IResolvedReferenceSink? references = null)
     {
         if (_graph is not null)
             return;
@@ -190,8 +191,16 @@ public sealed class HeapGraphBuilder : IDisposable
         uint[] sizes = _sizes.DrainToArray();
         int[] typeIndex = _typeIndex.DrainToArray();
         var index = AddressIndex.For(addresses);
-        var edges = BuildEdges(addresses.Count, index);
-        _graph = new BuiltGraph(addresses, sizes, typeIndex, index, edges.EdgeStart, edges.EdgeTargets, edges.Unresolved);
+        try
+        {
+            var edges = BuildEdges(addresses.Count, index, references);
+            _graph = new BuiltGraph(addresses, sizes, typeIndex, index, edges.EdgeStart, edges.EdgeTargets, edges.Unresolved);
+        }
+        catch
+        {
+            index.Dispose(); // native memory: a failed build (a failed sink) must not keep it
+            throw;
+        }
     }
 
     public HeapSnapshot Build(SnapshotMetadata metadata)
@@ -216,10 +225,15 @@ public sealed class HeapGraphBuilder : IDisposable
     /// report, such as frozen string literals), then lays out CSR arrays with the dependent-handle
     /// edges merged in after each key's own references.
     /// </summary>
-    private (int[] EdgeStart, int[] EdgeTargets, long Unresolved) BuildEdges(int nodeCount, AddressIndex index)
+    private (int[] EdgeStart, int[] EdgeTargets, long Unresolved) BuildEdges(int nodeCount, AddressIndex index, IResolvedReferenceSink? sink)
     {
         if (ReceivedEdgeCount != ExpectedEdgeCount)
             throw new InvalidOperationException("The walk is incomplete: edges received differ from edges announced.");
+
+        // Resolved first, so that a sink gets each key's dependent-handle values right after the key's own references.
+        long unresolved = 0;
+        var dependents = ResolveDependentEdges(index, ref unresolved);
+        var run = sink is null ? null : new ReferenceRun(sink, dependents);
 
         // References are resolved first, from the announced counts (a byte per node), into an array of the received
         // length; the per-node offsets are laid out after the 8-byte targets are freed, so the two never coexist.
@@ -227,7 +241,6 @@ public sealed class HeapGraphBuilder : IDisposable
         var resolved = GC.AllocateUninitializedArray<int>(checked((int)_edgeTargets.Count));
         ChunkMemory.AdviseHugePages(resolved);
         int resolvedCount = 0;
-        long unresolved = 0;
         var unresolvedFrom = new List<int>();
         int node = -1;
         int leftInNode = 0;
@@ -237,6 +250,7 @@ public sealed class HeapGraphBuilder : IDisposable
             {
                 while (leftInNode == 0)
                 {
+                    run?.AddDependentsUpTo(node);
                     node++;
                     leftInNode = EdgeCountOf(node, _edgeCounts[node]);
                 }
@@ -245,6 +259,7 @@ public sealed class HeapGraphBuilder : IDisposable
                 if (targetNode >= 0)
                 {
                     resolved[resolvedCount++] = targetNode;
+                    run?.Add(node, targetNode);
                 }
                 else
                 {
@@ -253,6 +268,11 @@ public sealed class HeapGraphBuilder : IDisposable
                 }
             }
         });
+        if (run is not null)
+        {
+            run.AddDependentsUpTo(int.MaxValue);
+            run.Complete();
+        }
 
         // edgeStart holds each node's resolved count, then (after a prefix sum in place) the CSR offsets.
         var edgeStart = GC.AllocateUninitializedArray<int>(nodeCount + 1);
@@ -267,7 +287,6 @@ public sealed class HeapGraphBuilder : IDisposable
         foreach (int from in unresolvedFrom)
             edgeStart[from]--;
 
-        var dependents = ResolveDependentEdges(index, ref unresolved);
         foreach (var (from, _) in dependents)
             edgeStart[from]++;
         long total = 0;
@@ -421,6 +440,51 @@ public sealed class HeapGraphBuilder : IDisposable
             _rootNameIndex.Add(name, index);
         }
         return index;
+    }
+
+    /// <summary>
+    /// Hands resolved references to a sink a run at a time (one call per 64K references, not one per reference),
+    /// with the dependent-handle values merged in after each key's own references.
+    /// </summary>
+    private sealed class ReferenceRun(IResolvedReferenceSink sink, (int From, int To)[] dependents)
+    {
+        private const int Length = 1 << 16;
+        private readonly int[] _from = new int[Length];
+        private readonly int[] _to = new int[Length];
+        private int _count;
+        private int _nextDependent;
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Add(int from, int to)
+        {
+            _from[_count] = from;
+            _to[_count] = to;
+            if (++_count == Length)
+                Flush();
+        }
+
+        /// <summary>The dependent-handle values of the keys up to <paramref name="node"/>, whose own references are all in.</summary>
+        public void AddDependentsUpTo(int node)
+        {
+            while (_nextDependent < dependents.Length && dependents[_nextDependent].From <= node)
+            {
+                var (from, to) = dependents[_nextDependent++];
+                Add(from, to);
+            }
+        }
+
+        public void Complete()
+        {
+            Flush();
+            sink.Complete();
+        }
+
+        private void Flush()
+        {
+            if (_count > 0)
+                sink.Add(_from.AsSpan(0, _count), _to.AsSpan(0, _count));
+            _count = 0;
+        }
     }
 
     private readonly record struct PendingRoot(ulong Address, RootKind Kind, int NameIndex, ulong Slot, string? FieldName);
