@@ -180,7 +180,7 @@ public sealed class HeapGraphBuilder : IDisposable
     /// <summary>
     /// The part of <see cref="Build"/> that needs no names (the address index and the references, most of its
     /// work): a capture runs it while the target is read for the names of static fields and nested types.
-    /// Nodes, edges and dependent handles added afterwards are not in the snapshot. <paramref name="references"/>, when
+    /// Nodes, edges, roots and dependent handles added afterwards are not in the snapshot. <paramref name="references"/>, when
     /// given, receives every reference of the snapshot as it is resolved (and is completed at the end).
     /// </summary>
     public void BuildGraph(IResolvedReferenceSink? references = null)
@@ -190,17 +190,16 @@ public sealed class HeapGraphBuilder : IDisposable
         var addresses = _addresses.Build();
         uint[] sizes = _sizes.DrainToArray();
         int[] typeIndex = _typeIndex.DrainToArray();
-        var index = AddressIndex.For(addresses);
-        try
+        ResolvedReferences resolved;
+        // The index (native, 2 bytes per object) is freed as soon as every address is resolved, before the per-node
+        // offsets are laid out: the capture's peak (and a failed build, a failed sink, keeps none of it).
+        using (var index = AddressIndex.For(addresses))
         {
-            var edges = BuildEdges(addresses.Count, index, references);
-            _graph = new BuiltGraph(addresses, sizes, typeIndex, index, edges.EdgeStart, edges.EdgeTargets, edges.Unresolved);
+            _rootNodes = ResolveRootNodes(index);
+            resolved = ResolveReferences(index, references);
         }
-        catch
-        {
-            index.Dispose(); // native memory: a failed build (a failed sink) must not keep it
-            throw;
-        }
+        var edges = LayOutEdges(addresses.Count, resolved);
+        _graph = new BuiltGraph(addresses, sizes, typeIndex, edges.EdgeStart, edges.EdgeTargets, resolved.Unresolved);
     }
 
     public HeapSnapshot Build(SnapshotMetadata metadata)
@@ -208,24 +207,26 @@ public sealed class HeapGraphBuilder : IDisposable
         BuildGraph();
         var graph = _graph!;
         string[] typeNames = MergeTypesOfTheSameName(TypeNames(), graph.TypeIndex);
-        var roots = BuildRoots(graph.Index);
-        // The index's offsets (2 bytes per object, native) are not needed past the roots: freed before the snapshot is written.
-        graph.Index.Dispose();
+        var roots = BuildRoots();
 
         return new HeapSnapshot(
             metadata with { UnresolvedReferences = graph.Unresolved },
             typeNames, graph.Addresses, graph.Sizes, _hugeSizes, graph.TypeIndex, graph.EdgeStart, graph.EdgeTargets, roots);
     }
 
-    private sealed record BuiltGraph(PackedAddresses Addresses, uint[] Sizes, int[] TypeIndex, AddressIndex Index, int[] EdgeStart, int[] EdgeTargets,
-        long Unresolved);
+    private sealed record BuiltGraph(PackedAddresses Addresses, uint[] Sizes, int[] TypeIndex, int[] EdgeStart, int[] EdgeTargets, long Unresolved);
+
+    // The node of each root of _roots (-1: outside the walked heap), resolved with the references.
+    private int[] _rootNodes = [];
+
+    /// <summary>References resolved to nodes, in walk order; the dependent handles' edges apart, sorted by key.</summary>
+    private sealed record ResolvedReferences(int[] Targets, int Count, List<int> UnresolvedFrom, (int From, int To)[] Dependents, long Unresolved);
 
     /// <summary>
-    /// Resolves target addresses to node indices (dropping references to objects the walk did not
-    /// report, such as frozen string literals), then lays out CSR arrays with the dependent-handle
-    /// edges merged in after each key's own references.
+    /// Resolves target addresses to node indices, the dependent handles' too (dropping references to objects the walk
+    /// did not report, such as frozen string literals); a sink gets them in the snapshot's order as they are resolved.
     /// </summary>
-    private (int[] EdgeStart, int[] EdgeTargets, long Unresolved) BuildEdges(int nodeCount, AddressIndex index, IResolvedReferenceSink? sink)
+    private ResolvedReferences ResolveReferences(AddressIndex index, IResolvedReferenceSink? sink)
     {
         if (ReceivedEdgeCount != ExpectedEdgeCount)
             throw new InvalidOperationException("The walk is incomplete: edges received differ from edges announced.");
@@ -273,7 +274,13 @@ public sealed class HeapGraphBuilder : IDisposable
             run.AddDependentsUpTo(int.MaxValue);
             run.Complete();
         }
+        return new ResolvedReferences(resolved, resolvedCount, unresolvedFrom, dependents, unresolved);
+    }
 
+    /// <summary>Lays out the CSR arrays, with the dependent-handle edges merged in after each key's own references.</summary>
+    private (int[] EdgeStart, int[] EdgeTargets) LayOutEdges(int nodeCount, ResolvedReferences references)
+    {
+        var (resolved, resolvedCount, unresolvedFrom, dependents, _) = references;
         // edgeStart holds each node's resolved count, then (after a prefix sum in place) the CSR offsets.
         var edgeStart = GC.AllocateUninitializedArray<int>(nodeCount + 1);
         ChunkMemory.AdviseHugePages(edgeStart);
@@ -324,14 +331,13 @@ public sealed class HeapGraphBuilder : IDisposable
                     edgeTargets[write++] = dependents[d++].To;
             }
         }
-        return (edgeStart, edgeTargets, unresolved);
+        return (edgeStart, edgeTargets);
     }
 
     /// <summary>Frees the native chunks of an abandoned walk (a built one has freed them already).</summary>
     public void Dispose()
     {
         _addresses.Dispose();
-        _graph?.Index.Dispose();
         _sizes.Dispose();
         _typeIndex.Dispose();
         _edgeCounts.Dispose();
@@ -355,14 +361,23 @@ public sealed class HeapGraphBuilder : IDisposable
         return edges.ToArray();
     }
 
-    private HeapRoots BuildRoots(AddressIndex index)
+    private int[] ResolveRootNodes(AddressIndex index)
+    {
+        var nodes = new int[_roots.Count];
+        for (int r = 0; r < nodes.Length; r++)
+            nodes[r] = index.Find(_roots[r].Address);
+        return nodes;
+    }
+
+    private HeapRoots BuildRoots()
     {
         var nodes = new List<int>(_roots.Count);
         var kinds = new List<RootKind>(_roots.Count);
         var names = new List<int>(_roots.Count);
-        foreach (var root in _roots)
+        for (int r = 0; r < _rootNodes.Length; r++) // roots added after BuildGraph are not in the snapshot
         {
-            int node = index.Find(root.Address);
+            var root = _roots[r];
+            int node = _rootNodes[r];
             if (node < 0)
                 continue; // a root to an object outside the walked heap (e.g. frozen): nothing to hold
             nodes.Add(node);
