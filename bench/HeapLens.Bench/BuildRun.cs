@@ -11,8 +11,7 @@ namespace HeapLens.Bench;
 /// BuildGraph (address index, references resolved, node arrays copied out of the builder's chunks) and of the
 /// snapshot's remaining assembly, with the process's peak working set. One process, one build: what a capture pays.
 /// `--build file.nettrace out.heapsnap` also writes the snapshot (timed within buildWallSeconds), e.g. to compare
-/// the bytes two versions of HeapLens write from one stream; as `snapshot` does, the references are then compressed
-/// while they are resolved (within BuildGraph).
+/// the bytes two versions of HeapLens write from one stream.
 /// </summary>
 internal static class BuildRun
 {
@@ -23,14 +22,13 @@ internal static class BuildRun
         var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        using var references = writeTo is null ? null : new HeapLens.Formats.HeapSnap.ReferenceSectionCompressor();
-        builder.BuildGraph(references);
+        builder.BuildGraph();
         double graphWall = clock.Elapsed.TotalSeconds;
         process.Refresh();
         double graphCpu = (process.TotalProcessorTime - cpu).TotalSeconds;
         var snapshot = builder.Build(new SnapshotMetadata());
         if (writeTo is not null)
-            HeapLens.Formats.HeapSnap.HeapSnapFile.Write(snapshot, writeTo, references!);
+            HeapLens.Formats.HeapSnap.HeapSnapFile.Write(snapshot, writeTo);
         process.Refresh();
         Console.WriteLine(JsonSerializer.Serialize(new
         {

@@ -141,8 +141,10 @@ internal static class SnapshotCommand
             Timeout = timeout, TempDirectory = directory, KeepStreamPath = keepStream, Reader = reader, StreamDuringPause = streamDuringPause,
         };
         var snapshot = timings is null
-            ? await CaptureStatus.RunAsync(progress => HeapSnapshotCollector.CaptureToFileAsync(target, options, path, progress, token))
-            : await HeapSnapshotCollector.CaptureToFileAsync(target, options, path, timings, token);
+            ? await CaptureStatus.RunAsync(progress => HeapSnapshotCollector.CaptureAsync(target, options, progress, token))
+            : await HeapSnapshotCollector.CaptureAsync(target, options, timings, token);
+        token.ThrowIfCancellationRequested(); // a signal during the capture's last step still writes nothing
+        HeapSnapFile.Write(snapshot, path);
         timings?.Step("Written");
         return snapshot;
     }

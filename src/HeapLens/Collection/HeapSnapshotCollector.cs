@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Tracing;
-using HeapLens.Formats.HeapSnap;
 using HeapLens.Snapshots;
 using Microsoft.Diagnostics.NETCore.Client;
 using HeapLens.Collection.Nettrace;
@@ -20,44 +19,22 @@ public static class HeapSnapshotCollector
     private const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
     private const int MinimumBufferMegabytes = 256;
 
-    public static Task<HeapSnapshot> CaptureAsync(
+    public static async Task<HeapSnapshot> CaptureAsync(
         DotNetProcess target,
         HeapCaptureOptions options,
         IProgress<CaptureProgress>? progress = null,
-        CancellationToken cancellationToken = default) =>
-        CaptureAsync(target, options, writeTo: null, progress, cancellationToken);
-
-    /// <summary>
-    /// <see cref="CaptureAsync(DotNetProcess, HeapCaptureOptions, IProgress{CaptureProgress}?, CancellationToken)"/>, and
-    /// the snapshot written to <paramref name="path"/> (atomically; nothing when the capture fails or is cancelled).
-    /// The references are compressed while the graph is built, so the file is written sooner than by capturing, then
-    /// writing; the bytes are the same.
-    /// </summary>
-    public static Task<HeapSnapshot> CaptureToFileAsync(
-        DotNetProcess target,
-        HeapCaptureOptions options,
-        string path,
-        IProgress<CaptureProgress>? progress = null,
-        CancellationToken cancellationToken = default) =>
-        CaptureAsync(target, options, path, progress, cancellationToken);
-
-    private static async Task<HeapSnapshot> CaptureAsync(
-        DotNetProcess target,
-        HeapCaptureOptions options,
-        string? writeTo,
-        IProgress<CaptureProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken = default)
     {
         if (options.Timeout <= TimeSpan.Zero)
             throw new HeapLensException("the capture timeout must be positive");
         using var exclusive = HeapWalkLock.Acquire(target.Id);
         int bufferMegabytes = options.BufferMegabytes ?? BufferFor(target.Id);
-        var first = await TryCaptureAsync(target, options, bufferMegabytes, writeTo, progress, cancellationToken).ConfigureAwait(false);
+        var first = await TryCaptureAsync(target, options, bufferMegabytes, progress, cancellationToken).ConfigureAwait(false);
         if (first.Snapshot is not null)
             return first.Snapshot;
 
         progress?.Report(new CaptureProgress(CaptureStage.Retrying, 0, 0, first.Problem));
-        var second = await TryCaptureAsync(target, options, checked(bufferMegabytes * 2), writeTo, progress, cancellationToken).ConfigureAwait(false);
+        var second = await TryCaptureAsync(target, options, checked(bufferMegabytes * 2), progress, cancellationToken).ConfigureAwait(false);
         return second.Snapshot ?? throw new HeapLensException(
             $"the heap walk of process {target.Id} was incomplete twice ({second.Problem}); no snapshot written");
     }
@@ -88,7 +65,6 @@ public static class HeapSnapshotCollector
         DotNetProcess target,
         HeapCaptureOptions options,
         int bufferMegabytes,
-        string? writeTo,
         IProgress<CaptureProgress>? progress,
         CancellationToken cancellationToken)
     {
@@ -153,13 +129,7 @@ public static class HeapSnapshotCollector
                     return new Attempt(null, problem);
 
                 progress?.Report(new CaptureProgress(CaptureStage.BuildingGraph, recording.BytesWritten, builder.NodeCount));
-                using var references = writeTo is null ? null : new ReferenceSectionCompressor();
-                var built = HeapWalkSnapshot.Build(parser, target, recording.BytesWritten, progress: progress, references: references);
-                if (built.Snapshot is not null && writeTo is not null)
-                {
-                    cancellationToken.ThrowIfCancellationRequested(); // a signal during the build still writes nothing
-                    HeapSnapFile.Write(built.Snapshot, writeTo, references!);
-                }
+                var built = HeapWalkSnapshot.Build(parser, target, recording.BytesWritten, progress: progress);
                 return new Attempt(built.Snapshot, built.Problem);
             }
             finally

@@ -47,11 +47,9 @@ internal static class HeapWalkSnapshot
     /// Names what the walk leaves unnamed from the live target, then builds the graph (the builder's
     /// memory is drained into it). <paramref name="beforeBuild"/> sees the builder with its final names.
     /// A type neither the walk nor the target can name makes the walk incomplete: the result's problem.
-    /// <paramref name="references"/>, when given, receives the graph's references as they are resolved.
     /// </summary>
     public static BuiltSnapshot Build(HeapWalkParser parser, DotNetProcess target, long streamBytes,
-        Action<HeapGraphBuilder>? beforeBuild = null, IProgress<CaptureProgress>? progress = null,
-        IResolvedReferenceSink? references = null)
+        Action<HeapGraphBuilder>? beforeBuild = null, IProgress<CaptureProgress>? progress = null)
     {
         var builder = parser.Builder;
         // The target is read (ClrMD) for names while the graph's references are resolved: one waits on the
@@ -62,7 +60,7 @@ internal static class HeapWalkSnapshot
         var reading = Task.Run(() => TargetInspection.Read(target.Id, slots, types), CancellationToken.None);
         try
         {
-            builder.BuildGraph(references);
+            builder.BuildGraph();
         }
         finally
         {

@@ -180,26 +180,18 @@ public sealed class HeapGraphBuilder : IDisposable
     /// <summary>
     /// The part of <see cref="Build"/> that needs no names (the address index and the references, most of its
     /// work): a capture runs it while the target is read for the names of static fields and nested types.
-    /// Nodes, edges, roots and dependent handles added afterwards are not in the snapshot. <paramref name="references"/>, when
-    /// given, receives every reference of the snapshot as it is resolved (and is completed at the end).
+    /// Nodes, edges and dependent handles added afterwards are not in the snapshot.
     /// </summary>
-    public void BuildGraph(IResolvedReferenceSink? references = null)
+    public void BuildGraph()
     {
         if (_graph is not null)
             return;
         var addresses = _addresses.Build();
         uint[] sizes = _sizes.DrainToArray();
         int[] typeIndex = _typeIndex.DrainToArray();
-        ResolvedReferences resolved;
-        // The index (native, 2 bytes per object) is freed as soon as every address is resolved, before the per-node
-        // offsets are laid out: the capture's peak (and a failed build, a failed sink, keeps none of it).
-        using (var index = AddressIndex.For(addresses))
-        {
-            _rootNodes = ResolveRootNodes(index);
-            resolved = ResolveReferences(index, references);
-        }
-        var edges = LayOutEdges(addresses.Count, resolved);
-        _graph = new BuiltGraph(addresses, sizes, typeIndex, edges.EdgeStart, edges.EdgeTargets, resolved.Unresolved);
+        var index = AddressIndex.For(addresses);
+        var edges = BuildEdges(addresses.Count, index);
+        _graph = new BuiltGraph(addresses, sizes, typeIndex, index, edges.EdgeStart, edges.EdgeTargets, edges.Unresolved);
     }
 
     public HeapSnapshot Build(SnapshotMetadata metadata)
@@ -207,34 +199,27 @@ public sealed class HeapGraphBuilder : IDisposable
         BuildGraph();
         var graph = _graph!;
         string[] typeNames = MergeTypesOfTheSameName(TypeNames(), graph.TypeIndex);
-        var roots = BuildRoots();
+        var roots = BuildRoots(graph.Index);
+        // The index's offsets (2 bytes per object, native) are not needed past the roots: freed before the snapshot is written.
+        graph.Index.Dispose();
 
         return new HeapSnapshot(
             metadata with { UnresolvedReferences = graph.Unresolved },
             typeNames, graph.Addresses, graph.Sizes, _hugeSizes, graph.TypeIndex, graph.EdgeStart, graph.EdgeTargets, roots);
     }
 
-    private sealed record BuiltGraph(PackedAddresses Addresses, uint[] Sizes, int[] TypeIndex, int[] EdgeStart, int[] EdgeTargets, long Unresolved);
-
-    // The node of each root of _roots (-1: outside the walked heap), resolved with the references.
-    private int[] _rootNodes = [];
-
-    /// <summary>References resolved to nodes, in walk order; the dependent handles' edges apart, sorted by key.</summary>
-    private sealed record ResolvedReferences(int[] Targets, int Count, List<int> UnresolvedFrom, (int From, int To)[] Dependents, long Unresolved);
+    private sealed record BuiltGraph(PackedAddresses Addresses, uint[] Sizes, int[] TypeIndex, AddressIndex Index, int[] EdgeStart, int[] EdgeTargets,
+        long Unresolved);
 
     /// <summary>
-    /// Resolves target addresses to node indices, the dependent handles' too (dropping references to objects the walk
-    /// did not report, such as frozen string literals); a sink gets them in the snapshot's order as they are resolved.
+    /// Resolves target addresses to node indices (dropping references to objects the walk did not
+    /// report, such as frozen string literals), then lays out CSR arrays with the dependent-handle
+    /// edges merged in after each key's own references.
     /// </summary>
-    private ResolvedReferences ResolveReferences(AddressIndex index, IResolvedReferenceSink? sink)
+    private (int[] EdgeStart, int[] EdgeTargets, long Unresolved) BuildEdges(int nodeCount, AddressIndex index)
     {
         if (ReceivedEdgeCount != ExpectedEdgeCount)
             throw new InvalidOperationException("The walk is incomplete: edges received differ from edges announced.");
-
-        // Resolved first, so that a sink gets each key's dependent-handle values right after the key's own references.
-        long unresolved = 0;
-        var dependents = ResolveDependentEdges(index, ref unresolved);
-        var run = sink is null ? null : new ReferenceRun(sink, dependents);
 
         // References are resolved first, from the announced counts (a byte per node), into an array of the received
         // length; the per-node offsets are laid out after the 8-byte targets are freed, so the two never coexist.
@@ -242,6 +227,7 @@ public sealed class HeapGraphBuilder : IDisposable
         var resolved = GC.AllocateUninitializedArray<int>(checked((int)_edgeTargets.Count));
         ChunkMemory.AdviseHugePages(resolved);
         int resolvedCount = 0;
+        long unresolved = 0;
         var unresolvedFrom = new List<int>();
         int node = -1;
         int leftInNode = 0;
@@ -251,7 +237,6 @@ public sealed class HeapGraphBuilder : IDisposable
             {
                 while (leftInNode == 0)
                 {
-                    run?.AddDependentsUpTo(node);
                     node++;
                     leftInNode = EdgeCountOf(node, _edgeCounts[node]);
                 }
@@ -260,7 +245,6 @@ public sealed class HeapGraphBuilder : IDisposable
                 if (targetNode >= 0)
                 {
                     resolved[resolvedCount++] = targetNode;
-                    run?.Add(node, targetNode);
                 }
                 else
                 {
@@ -269,18 +253,7 @@ public sealed class HeapGraphBuilder : IDisposable
                 }
             }
         });
-        if (run is not null)
-        {
-            run.AddDependentsUpTo(int.MaxValue);
-            run.Complete();
-        }
-        return new ResolvedReferences(resolved, resolvedCount, unresolvedFrom, dependents, unresolved);
-    }
 
-    /// <summary>Lays out the CSR arrays, with the dependent-handle edges merged in after each key's own references.</summary>
-    private (int[] EdgeStart, int[] EdgeTargets) LayOutEdges(int nodeCount, ResolvedReferences references)
-    {
-        var (resolved, resolvedCount, unresolvedFrom, dependents, _) = references;
         // edgeStart holds each node's resolved count, then (after a prefix sum in place) the CSR offsets.
         var edgeStart = GC.AllocateUninitializedArray<int>(nodeCount + 1);
         ChunkMemory.AdviseHugePages(edgeStart);
@@ -294,6 +267,7 @@ public sealed class HeapGraphBuilder : IDisposable
         foreach (int from in unresolvedFrom)
             edgeStart[from]--;
 
+        var dependents = ResolveDependentEdges(index, ref unresolved);
         foreach (var (from, _) in dependents)
             edgeStart[from]++;
         long total = 0;
@@ -331,13 +305,14 @@ public sealed class HeapGraphBuilder : IDisposable
                     edgeTargets[write++] = dependents[d++].To;
             }
         }
-        return (edgeStart, edgeTargets);
+        return (edgeStart, edgeTargets, unresolved);
     }
 
     /// <summary>Frees the native chunks of an abandoned walk (a built one has freed them already).</summary>
     public void Dispose()
     {
         _addresses.Dispose();
+        _graph?.Index.Dispose();
         _sizes.Dispose();
         _typeIndex.Dispose();
         _edgeCounts.Dispose();
@@ -361,23 +336,14 @@ public sealed class HeapGraphBuilder : IDisposable
         return edges.ToArray();
     }
 
-    private int[] ResolveRootNodes(AddressIndex index)
-    {
-        var nodes = new int[_roots.Count];
-        for (int r = 0; r < nodes.Length; r++)
-            nodes[r] = index.Find(_roots[r].Address);
-        return nodes;
-    }
-
-    private HeapRoots BuildRoots()
+    private HeapRoots BuildRoots(AddressIndex index)
     {
         var nodes = new List<int>(_roots.Count);
         var kinds = new List<RootKind>(_roots.Count);
         var names = new List<int>(_roots.Count);
-        for (int r = 0; r < _rootNodes.Length; r++) // roots added after BuildGraph are not in the snapshot
+        foreach (var root in _roots)
         {
-            var root = _roots[r];
-            int node = _rootNodes[r];
+            int node = index.Find(root.Address);
             if (node < 0)
                 continue; // a root to an object outside the walked heap (e.g. frozen): nothing to hold
             nodes.Add(node);
@@ -455,51 +421,6 @@ public sealed class HeapGraphBuilder : IDisposable
             _rootNameIndex.Add(name, index);
         }
         return index;
-    }
-
-    /// <summary>
-    /// Hands resolved references to a sink a run at a time (one call per 64K references, not one per reference),
-    /// with the dependent-handle values merged in after each key's own references.
-    /// </summary>
-    private sealed class ReferenceRun(IResolvedReferenceSink sink, (int From, int To)[] dependents)
-    {
-        private const int Length = 1 << 16;
-        private readonly int[] _from = new int[Length];
-        private readonly int[] _to = new int[Length];
-        private int _count;
-        private int _nextDependent;
-
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        public void Add(int from, int to)
-        {
-            _from[_count] = from;
-            _to[_count] = to;
-            if (++_count == Length)
-                Flush();
-        }
-
-        /// <summary>The dependent-handle values of the keys up to <paramref name="node"/>, whose own references are all in.</summary>
-        public void AddDependentsUpTo(int node)
-        {
-            while (_nextDependent < dependents.Length && dependents[_nextDependent].From <= node)
-            {
-                var (from, to) = dependents[_nextDependent++];
-                Add(from, to);
-            }
-        }
-
-        public void Complete()
-        {
-            Flush();
-            sink.Complete();
-        }
-
-        private void Flush()
-        {
-            if (_count > 0)
-                sink.Add(_from.AsSpan(0, _count), _to.AsSpan(0, _count));
-            _count = 0;
-        }
     }
 
     private readonly record struct PendingRoot(ulong Address, RootKind Kind, int NameIndex, ulong Slot, string? FieldName);

@@ -34,22 +34,15 @@ public static class HeapSnapFile
     }
 
     public static void Write(HeapSnapshot snapshot, string path) =>
-        AtomicFile.Write(path, file => WriteTo(snapshot, file, references: null), bufferSize: 1 << 20);
-
-    /// <summary>
-    /// Writes a snapshot whose references were compressed while its graph was built (<see cref="HeapGraphBuilder.BuildGraph"/>
-    /// given <paramref name="references"/>): the same bytes as <see cref="Write(HeapSnapshot, string)"/>.
-    /// </summary>
-    internal static void Write(HeapSnapshot snapshot, string path, ReferenceSectionCompressor references) =>
-        AtomicFile.Write(path, file => WriteTo(snapshot, file, references), bufferSize: 1 << 20);
+        AtomicFile.Write(path, file => WriteTo(snapshot, file), bufferSize: 1 << 20);
 
     /// <summary>
     /// Writes the snapshot to a stream (an HTTP response, a pipe): the same bytes as a file. Unlike
     /// <see cref="Write(HeapSnapshot, string)"/> nothing is atomic: a failure leaves the stream cut.
     /// </summary>
-    public static void Write(HeapSnapshot snapshot, Stream output) => WriteTo(snapshot, output, references: null);
+    public static void Write(HeapSnapshot snapshot, Stream output) => WriteTo(snapshot, output);
 
-    private static void WriteTo(HeapSnapshot snapshot, Stream file, ReferenceSectionCompressor? references)
+    private static void WriteTo(HeapSnapshot snapshot, Stream file)
     {
         // The reader's limits, checked before a byte is written: never a file HeapLens cannot read back.
         if (snapshot.NodeCount > HeapSnapshot.MaxObjects)
@@ -61,8 +54,7 @@ public static class HeapSnapFile
 
         // Deflating is the slow part of writing and the sections are independent: compress them on
         // all cores into memory (compressed, they are a few bytes per object), then write in order.
-        // A null writer: the section was compressed already (the references, while they were resolved).
-        var sections = new List<(uint Tag, Action<SectionWriter>? Write)>
+        var sections = new List<(uint Tag, Action<SectionWriter> Write)>
         {
             (SectionTag.Metadata, s => s.Write(JsonSerializer.SerializeToUtf8Bytes(snapshot.Metadata))),
             (SectionTag.TypeNames, s => s.Write(EncodeStrings(snapshot.TypeNames))),
@@ -71,7 +63,7 @@ public static class HeapSnapFile
             (SectionTag.HugeSizes, s => s.Write(EncodeHugeSizes(snapshot.HugeSizes))),
             (SectionTag.TypeIndex, s => s.Write<int>(snapshot.TypeIndex)),
             (SectionTag.EdgeCounts, s => WriteEdgeCounts(s, snapshot.EdgeStart)),
-            (SectionTag.EdgeTargets, references is not null ? null : s => WriteRelativeTargets(s, snapshot.EdgeStart, snapshot.EdgeTargets)),
+            (SectionTag.EdgeTargets, s => WriteRelativeTargets(s, snapshot.EdgeStart, snapshot.EdgeTargets)),
             (SectionTag.Roots, s => s.Write(EncodeRoots(snapshot.Roots))),
         };
         if (snapshot.Allocations is { } sites)
@@ -82,15 +74,13 @@ public static class HeapSnapFile
         {
             Parallel.For(0, sections.Count, i =>
             {
-                if (sections[i].Write is not { } write)
-                    return;
                 var buffer = new SectionBuffer();
                 encoded[i] = buffer;
                 using var section = new SectionWriter(buffer, sections[i].Tag);
-                write(section);
+                sections[i].Write(section);
             });
-            for (int i = 0; i < sections.Count; i++)
-                (encoded[i] ?? references!.TakeSection(snapshot.EdgeCount)).MoveTo(file);
+            foreach (var buffer in encoded)
+                buffer.MoveTo(file);
         }
         finally
         {
