@@ -3,8 +3,10 @@
 # (`snapshot --stream-during-pause --timings`): when the stream ended, the references were resolved and names
 # read, and the file written, counted from the target's resume (the end of its pause), with heaplens's CPU
 # after the stream (user+sys, from --timings) and its peak RSS (VmHWM, /usr/bin/time). The target's resume
-# is the walk's GC start plus its pause (the file's metadata, the target's clock); it is put on the command's
-# clock by the file's mtime, set by the write just before "Written".
+# is taken as the walk's GC start plus its pause (the file's metadata, the target's clock): late by the
+# suspension before the GC start, which the pause includes (a loaded machine can make the stream seem to end
+# before it). It is put on the command's clock by the file's mtime, set by the write just before "Written";
+# stream_end_to_written is on the command's clock alone.
 # Usage: [KEEP_STREAM=walk.nettrace] bench/capture/write-overlap.sh BIN_A BIN_B CACHE_ENTRIES WARMUP_REQUESTS PAIRS OUT.tsv
 # (BIN_*: directories holding heaplens.dll; 7000000 1250000 gives ~23.5M objects. KEEP_STREAM: the first run's
 # raw stream is kept, for `bench/HeapLens.Bench --build` with each version and `cmp`.)
