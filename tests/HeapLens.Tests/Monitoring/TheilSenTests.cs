@@ -9,12 +9,14 @@ public class TheilSenTests
     /// <summary>
     /// Every output of the fit against values computed by hand (an independent script: all pairwise slopes
     /// sorted, Sen's ranks, Mann-Kendall's S with exact erf): an even and an odd number of slopes, an interval
-    /// that runs off both ends, and one inside the slopes. The erf approximation is good to 1.5e-7.
+    /// that runs off both ends, one inside the slopes, and one whose ends are the first and last slope (five
+    /// points: Sen's lower rank is exactly the first). The erf approximation is good to 1.5e-7.
     /// </summary>
     [Theory]
     [InlineData(new double[] { 0, 1, 3, 7 }, 13.0 / 6, -7.0 / 12, double.NegativeInfinity, double.PositiveInfinity, 0.9552853204855032)]
     [InlineData(new double[] { 3, 1, 4, 1, 5, 9, 2, 6, 5, 3 }, 1.0 / 3, 8.0 / 3, -0.5, 5.0 / 6, 0.837410259950836)]
     [InlineData(new double[] { 10, 12, 11, 15, 14, 18, 17, 21, 20, 24, 23, 27 }, 1.5, 10.25, 1.25, 11.0 / 7, 0.999918862216762)]
+    [InlineData(new double[] { 2, 7, 1, 8, 3 }, 0.375, 2.0, -6.0, 7.0, 0.5967520297463299)]
     public void Every_output_matches_a_hand_computation(double[] y, double slope, double intercept, double low, double high, double rising)
     {
         var x = Enumerable.Range(0, y.Length).Select(i => (double)i).ToArray();
@@ -24,6 +26,17 @@ public class TheilSenTests
         Assert.Equal(low, fit.SlopeLow, 1e-12);
         Assert.Equal(high, fit.SlopeHigh, 1e-12);
         Assert.Equal(rising, fit.RisingProbability, 1e-6);
+    }
+
+    [Fact]
+    public void Two_points_are_a_line_and_fewer_or_one_x_are_refused()
+    {
+        var fit = TheilSen.Fit([0, 2], [1, 5]);
+        Assert.Equal((2.0, 1.0), (fit.Slope, fit.Intercept));
+        Assert.Equal(7.0, fit.At(3));
+        Assert.Equal("x and y differ in length", Assert.Throws<ArgumentException>(() => TheilSen.Fit([0, 1], [1])).Message);
+        Assert.Equal("a line needs at least two points", Assert.Throws<ArgumentException>(() => TheilSen.Fit([0], [1])).Message);
+        Assert.Equal("all points share one x", Assert.Throws<ArgumentException>(() => TheilSen.Fit([4, 4, 4], [1, 2, 3])).Message);
     }
 
     [Fact]
