@@ -26,8 +26,12 @@ public sealed class RetentionProfileTests
         int[] types = [0, 1, 1, 2, 2, 1, 2];
         var snapshot = Build(7, [(0, 1), (1, 2), (2, 3), (0, 4), (0, 6), (5, 6)], [Strong(0), (5, RootKind.Stack)],
             sizeOf: i => sizes[i], typeOf: i => types[i], typeNames: ["App.Cache", "App.Node", "System.Byte[]"],
-            rootNames: ["App.P.s_cache", null]);
+            rootNames: ["App.P.s_cache", null],
+            metadata: new SnapshotMetadata { ProcessName = "Shop", ProcessId = 4242, CaptureTime = new DateTimeOffset(2026, 12, 4, 20, 30, 15, 250, TimeSpan.Zero) });
         var profile = RetentionProfile.Create(AnalyzedSnapshot.Analyze(snapshot));
+
+        Assert.Equal(["retention of Shop (pid 4242) at 2026-12-04T20:30:15.2500000+00:00: stacks are GC root -> dominator path -> type"], profile.Comments);
+        Assert.Equal(1_796_416_215_250_000_000L, profile.TimeNanos);
 
         Assert.Equal([("inuse_objects", "count"), ("inuse_space", "bytes")], profile.SampleTypes.Select(t => (t.Type, t.Unit)));
         Assert.Equal("inuse_space", profile.DefaultSampleType);

@@ -29,4 +29,12 @@ public sealed class RootLabelsTests
             Enumerable.Range(0, 7).Select(n => labels.Of(n)?.ToString()));
         Assert.Equal([true, true, true, true, true, true, false], Enumerable.Range(0, 7).Select(labels.IsRoot));
     }
+
+    [Fact]
+    public void Of_two_roots_that_tell_as_much_the_first_names_the_object()
+    {
+        var snapshot = Build(1, [], [Strong(0), Strong(0)], rootNames: ["App.P.s_first", "App.P.s_second"]);
+
+        Assert.Equal("static App.P.s_first", new RootLabels(snapshot).Of(0)?.ToString());
+    }
 }

@@ -13,7 +13,8 @@ internal static class TestGraph
         Func<int, int>? typeOf = null,
         string[]? typeNames = null,
         Dictionary<int, long>? hugeSizes = null,
-        string?[]? rootNames = null)
+        string?[]? rootNames = null,
+        SnapshotMetadata? metadata = null)
     {
         var edgeList = edges.ToList();
         var edgeStart = new int[nodeCount + 1];
@@ -42,7 +43,7 @@ internal static class TestGraph
         }
         typeNames ??= Enumerable.Range(0, types.DefaultIfEmpty().Max() + 1).Select(t => $"Type{t}").ToArray();
         var addresses = Enumerable.Range(0, nodeCount).Select(i => 0x1000UL + (ulong)i * 64).ToArray();
-        return new HeapSnapshot(new SnapshotMetadata(), typeNames, addresses, sizes, hugeSizes, types, edgeStart, edgeTargets, heapRoots);
+        return new HeapSnapshot(metadata ?? new SnapshotMetadata(), typeNames, addresses, sizes, hugeSizes, types, edgeStart, edgeTargets, heapRoots);
     }
 
     public static (int, RootKind) Strong(int node) => (node, RootKind.Static);
