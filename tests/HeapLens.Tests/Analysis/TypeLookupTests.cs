@@ -34,6 +34,10 @@ public sealed class TypeLookupTests
         Assert.Equal(message, Assert.Throws<HeapLensException>(() => TypeLookup.Find(Heap, query)).Message);
 
     [Fact]
+    public void The_exact_name_of_the_first_type_wins_over_the_names_that_contain_it() =>
+        Assert.Equal(0, TypeLookup.Find(Snapshot(["App.Node", "App.NodeList"], [0, 1]), "App.Node"));
+
+    [Fact]
     public void Only_the_first_five_matches_are_named()
     {
         string[] names = Enumerable.Range(1, 6).Select(i => $"App.Item{i}").ToArray();
