@@ -30,4 +30,11 @@ public sealed class BoundedReadStreamTests
         stream.ReadExactly(new byte[10]);
         Assert.Equal("too long", Assert.Throws<HeapLensException>(() => stream.Read(new byte[1])).Message);
     }
+
+    [Fact]
+    public void It_reads_forward_only_and_never_writes()
+    {
+        var stream = Over(1, limit: 1);
+        Assert.Equal((true, false, false), (stream.CanRead, stream.CanSeek, stream.CanWrite));
+    }
 }
