@@ -7,12 +7,14 @@ namespace HeapLens.Tests.Analysis;
 /// <summary>The depth-first numbering refuses references past the node table with one exact line.</summary>
 public sealed class CorruptGraphTests
 {
-    [Fact]
-    public void A_root_naming_an_object_past_the_end_is_refused()
+    [Theory]
+    [InlineData(2)] // one past the last object
+    [InlineData(5)]
+    public void A_root_naming_an_object_past_the_end_is_refused(int target)
     {
-        var snapshot = Build(2, [(0, 1)], [Strong(0), Strong(5)]);
+        var snapshot = Build(2, [(0, 1)], [Strong(0), Strong(target)]);
 
-        Assert.Equal("The snapshot is corrupt: GC root 1 refers to object 5, but there are only 2 objects.",
+        Assert.Equal($"The snapshot is corrupt: GC root 1 refers to object {target}, but there are only 2 objects.",
             Assert.Throws<HeapLensException>(() => DominatorTree.Compute(snapshot)).Message);
     }
 

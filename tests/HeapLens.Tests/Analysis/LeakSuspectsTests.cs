@@ -146,6 +146,18 @@ public sealed class LeakSuspectsTests
     }
 
     [Fact]
+    public void A_descent_that_stops_after_exactly_sixteen_of_one_type_follows_the_list_to_its_end()
+    {
+        // Queue 0 -> Links 1 -> ... -> 18, 10 B each: Link i retains 10 * (19 - i). The descent keeps 70%
+        // down to Link 16 (30 B of Link 15's 40); Link 17 (20 of 30) is below it: a run of exactly 16.
+        var snapshot = Build(19, Enumerable.Range(0, 18).Select(i => (i, i + 1)), [Strong(0)],
+            sizeOf: _ => 10u, typeOf: i => i == 0 ? 0 : 1, typeNames: ["App.Queue", "App.Link"]);
+        var path = LeakSuspects.DescendToAccumulation(snapshot, DominatorTree.Compute(snapshot), 0);
+
+        Assert.Equal([(0, 0, 0, 1), (1, 1, 18, 18)], Runs(path));
+    }
+
+    [Fact]
     public void Sixteen_objects_of_one_type_are_a_linked_list()
     {
         // Queue 0 -> Links 1 -> ... -> 16; the last Link is big, so the descent reaches it.
