@@ -84,6 +84,8 @@ public sealed class PprofRefusalTests : IDisposable
         Assert.Equal($"{noEmpty}: not a valid pprof profile: its string table does not start with \"\"", Refusal(noEmpty));
         string outside = Write([0x0a, 0x04, 0x08, 0x01, 0x10, 0x09, 0x32, 0x00, 0x32, 0x01, (byte)'a']);
         Assert.Equal($"{outside}: not a valid pprof profile: string index 9 is outside its string table of 2", Refusal(outside));
+        string justPast = Write([0x0a, 0x04, 0x08, 0x01, 0x10, 0x02, 0x32, 0x00, 0x32, 0x01, (byte)'a']);
+        Assert.Equal($"{justPast}: not a valid pprof profile: string index 2 is outside its string table of 2", Refusal(justPast));
     }
 
     [Fact]
@@ -180,5 +182,14 @@ public sealed class PprofRefusalTests : IDisposable
         }
         output.Flush();
         return buffer.ToArray();
+    }
+
+    [Fact]
+    public void A_file_whose_first_byte_is_gzip_s_but_not_its_second_is_read_as_protobuf()
+    {
+        // 0x1f is gzip's first magic byte; read as protobuf (not as gzip, whose header would be refused
+        // differently), Google.Protobuf stops at the tag it cannot take.
+        string path = Write([0x1f, 0x00, 0x00]);
+        Assert.Equal($"{path}: not a pprof profile (Protocol message contained an invalid tag (zero).)", Refusal(path));
     }
 }

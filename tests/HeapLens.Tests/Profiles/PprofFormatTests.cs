@@ -49,6 +49,53 @@ public sealed class PprofFormatTests : IDisposable
         Assert.Equal("/app/App.dll", read.Mappings.Single().FileName);
     }
 
+    /// <summary>Every field of every message set to something other than its default, read back as written.</summary>
+    [Fact]
+    public void Every_field_of_every_message_reads_back()
+    {
+        var original = new Profile
+        {
+            TimeNanos = 1_700_000_000_123_456_789, DurationNanos = 5_000_000_000, Period = 524_288,
+            PeriodType = new HeapLens.Profiles.ValueType("space", "bytes"), DefaultSampleType = "alloc_space", // in no other string
+        };
+        original.SampleTypes.Add(new("inuse_objects", "count"));
+        original.SampleTypes.Add(new("inuse_space", "bytes"));
+        original.Comments.AddRange(["first", "second"]);
+        original.Mappings.Add(new Mapping
+        {
+            Id = 3, MemoryStart = 0x7f00_0000_0000, MemoryLimit = 0x7f00_0010_0000, FileOffset = 0x2000, FileName = "/app/App.dll",
+            BuildId = "b1d", HasFunctions = true, HasFileNames = true, HasLineNumbers = true, HasInlineFrames = true,
+        });
+        original.Functions.Add(new Function { Id = 5, Name = "App.Inner", SystemName = "App.Inner(int)", FileName = "/src/Inner.cs", StartLine = 12 });
+        original.Functions.Add(new Function { Id = 6, Name = "App.Outer", SystemName = "App.Outer()", FileName = "/src/Outer.cs", StartLine = 40 });
+        var location = new Location { Id = 7, MappingId = 3, Address = 0x7f00_0000_1234 };
+        location.Lines.AddRange([new Line(5, 14), new Line(6, 44)]); // Inner inlined into Outer
+        original.Locations.Add(location);
+        var sample = new Sample { LocationIds = [7], Values = [2, 96] };
+        sample.Labels.AddRange([new Label("object", "System.String"), new Label("size", null, 48, "B"), new Label("count", null, 3)]);
+        original.Samples.Add(sample);
+
+        PprofFile.Save(original, PathOf("all.pb.gz"));
+        var read = PprofFile.Load(PathOf("all.pb.gz"));
+
+        Assert.Equal((original.TimeNanos, original.DurationNanos, original.Period, original.PeriodType, original.DefaultSampleType),
+            (read.TimeNanos, read.DurationNanos, read.Period, read.PeriodType, read.DefaultSampleType));
+        Assert.Equal(original.SampleTypes, read.SampleTypes);
+        Assert.Equal(original.Comments, read.Comments);
+        var m = read.Mappings.Single();
+        Assert.Equal((3UL, 0x7f00_0000_0000UL, 0x7f00_0010_0000UL, 0x2000UL, "/app/App.dll", "b1d", true, true, true, true),
+            (m.Id, m.MemoryStart, m.MemoryLimit, m.FileOffset, m.FileName, m.BuildId, m.HasFunctions, m.HasFileNames, m.HasLineNumbers, m.HasInlineFrames));
+        Assert.Equal(original.Functions.Select(f => (f.Id, f.Name, f.SystemName, f.FileName, f.StartLine)),
+            read.Functions.Select(f => (f.Id, f.Name, f.SystemName, f.FileName, f.StartLine)));
+        var l = read.Locations.Single();
+        Assert.Equal((7UL, 3UL, 0x7f00_0000_1234UL), (l.Id, l.MappingId, l.Address));
+        Assert.Equal([new Line(5, 14), new Line(6, 44)], l.Lines);
+        var s = read.Samples.Single();
+        Assert.Equal([7UL], s.LocationIds);
+        Assert.Equal([2L, 96L], s.Values);
+        Assert.Equal([new Label("object", "System.String"), new Label("size", null, 48, "B"), new Label("count", null, 3)], s.Labels);
+    }
+
     [Fact]
     public void A_profile_written_to_a_stream_is_the_file_byte_for_byte()
     {
