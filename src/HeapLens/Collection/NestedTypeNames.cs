@@ -10,7 +10,7 @@ namespace HeapLens.Collection;
 /// name ("System.Collections.Generic.Dictionary&lt;System.Int32, LeakyService.Product&gt;+Entry[]").
 /// Only names with a nested type in them are replaced (with their C#-style spelling): the others
 /// keep the runtime's spelling, so snapshots stay comparable by name with earlier ones. A type the walk
-/// left unnamed (another session was named it first) gets the name the walk would have given it.
+/// left unnamed (its name went to another session first) gets the name the walk would have given it.
 /// </summary>
 internal static class NestedTypeNames
 {

@@ -72,14 +72,21 @@ public sealed class PackedAddresses
         return (positions, addresses);
     }
 
-    private ulong Read(ref int position)
+    private ulong Read(ref int position) => Decode(_bytes, ref position);
+
+    /// <summary>One LEB128 difference at <paramref name="position"/>, which moves past it; one byte for most objects.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static ulong Decode(ReadOnlySpan<byte> bytes, ref int position)
     {
-        ulong difference = 0;
-        int shift = 0;
-        byte b;
+        byte b = bytes[position++];
+        ulong difference = b;
+        if (b < 0x80)
+            return difference;
+        difference &= 0x7F;
+        int shift = 7;
         do
         {
-            b = _bytes[position++];
+            b = bytes[position++];
             difference |= (ulong)(b & 0x7F) << shift;
             shift += 7;
         } while (b >= 0x80);
@@ -104,22 +111,7 @@ public sealed class PackedAddresses
             ReadOnlySpan<byte> bytes = packed._bytes;
             int position = _position;
             for (int i = 0; i < count; i++)
-            {
-                byte b = bytes[position++];
-                ulong difference = b;
-                if (b >= 0x80)
-                {
-                    difference &= 0x7F;
-                    int shift = 7;
-                    do
-                    {
-                        b = bytes[position++];
-                        difference |= (ulong)(b & 0x7F) << shift;
-                        shift += 7;
-                    } while (b >= 0x80);
-                }
-                destination[i] = difference;
-            }
+                destination[i] = Decode(bytes, ref position);
             _position = position;
             _done += count;
             return count;
@@ -131,19 +123,10 @@ public sealed class PackedAddresses
         var addresses = GC.AllocateUninitializedArray<ulong>(Count);
         ulong previous = 0;
         int position = 0;
-        byte[] bytes = _bytes;
+        ReadOnlySpan<byte> bytes = _bytes;
         for (int i = 0; i < addresses.Length; i++)
         {
-            ulong difference = 0;
-            int shift = 0;
-            byte b;
-            do
-            {
-                b = bytes[position++];
-                difference |= (ulong)(b & 0x7F) << shift;
-                shift += 7;
-            } while (b >= 0x80);
-            previous += difference;
+            previous += Decode(bytes, ref position);
             addresses[i] = previous;
         }
         return addresses;
