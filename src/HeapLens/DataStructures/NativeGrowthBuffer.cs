@@ -53,6 +53,14 @@ internal sealed unsafe class NativeGrowthBuffer<T> : IDisposable where T : unman
         Count += written;
     }
 
+    /// <summary>Keeps the first <paramref name="count"/> values only.</summary>
+    public void Truncate(int count)
+    {
+        if ((uint)count > (uint)Count)
+            throw new ArgumentOutOfRangeException(nameof(count));
+        Count = count;
+    }
+
     /// <summary>Grows the room to <paramref name="capacity"/> values (never shrinks).</summary>
     public void Grow(int capacity)
     {

@@ -176,7 +176,10 @@ public sealed class HeapSnapLimitsTests : IDisposable
             values.AsSpan().Fill(3);
             values[^1] = 7;
             using (var section = new SectionWriter(file, SectionTag.Addresses))
+            {
                 section.Write<ulong>(values);
+                section.Finish();
+            }
         }
         GC.Collect();
         using (var file = new FileStream(path, FileMode.Open))

@@ -19,7 +19,10 @@ public sealed class SectionReaderTests
     {
         using var file = new MemoryStream();
         using (var section = new SectionWriter(file, SectionTag.Sizes))
+        {
             section.Write<int>(values);
+            section.Finish();
+        }
         return file.ToArray();
     }
 

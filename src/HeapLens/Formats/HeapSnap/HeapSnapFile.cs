@@ -52,8 +52,8 @@ public static class HeapSnapFile
         BitConverter.TryWriteBytes(version, Version);
         file.Write(version); // version, then 4 reserved bytes
 
-        // Deflating is the slow part of writing and the sections are independent: compress them on
-        // all cores into memory (compressed, they are a few bytes per object), then write in order.
+        // Deflating is the slow part of writing: each section's blocks are deflated on every core while this
+        // thread produces the next ones, and each section is written as soon as its blocks are done.
         var sections = new List<(uint Tag, Action<SectionWriter> Write)>
         {
             (SectionTag.Metadata, s => s.Write(JsonSerializer.SerializeToUtf8Bytes(snapshot.Metadata))),
@@ -69,23 +69,12 @@ public static class HeapSnapFile
         if (snapshot.Allocations is { } sites)
             sections.Add((SectionTag.AllocationSites, s => s.Write(AllocationSitesSection.Encode(sites))));
         sections.Add((SectionTag.End, _ => { }));
-        var encoded = new SectionBuffer[sections.Count];
-        try
+        using var deflater = new BlockDeflater(BlockDeflater.DefaultThreads);
+        foreach (var (tag, write) in sections)
         {
-            Parallel.For(0, sections.Count, i =>
-            {
-                var buffer = new SectionBuffer();
-                encoded[i] = buffer;
-                using var section = new SectionWriter(buffer, sections[i].Tag);
-                sections[i].Write(section);
-            });
-            foreach (var buffer in encoded)
-                buffer.MoveTo(file);
-        }
-        finally
-        {
-            foreach (var buffer in encoded)
-                buffer?.Dispose();
+            using var section = new SectionWriter(file, tag, deflater);
+            write(section);
+            section.Finish();
         }
     }
 

@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -8,35 +8,58 @@ namespace HeapLens.Formats.HeapSnap;
 
 /// <summary>
 /// Writes one section: a 36-byte header (tag, codec, raw length, stored length, XxHash64 of the stored
-/// bytes) and the deflated payload. The header is written as a placeholder and patched when the
-/// payload is done, so payloads stream through the compressor without being buffered.
+/// bytes) and the deflated payload. The payload is cut into blocks of raw bytes as it comes, deflated by a
+/// <see cref="BlockDeflater"/>'s threads (or on this thread without one) into one DEFLATE stream; the
+/// section is written to its destination by <see cref="Finish"/>, header first, so the destination need not
+/// seek (an HTTP response). What the section holds meanwhile is its compressed bytes and a few raw blocks.
 /// </summary>
 internal sealed class SectionWriter : IDisposable
 {
     public const int HeaderSize = 4 + 4 + 8 + 8 + 8;
     public const uint CodecDeflate = 1;
 
-    private readonly Stream _file;
-    private readonly long _headerPosition;
-    private readonly uint _tag;
-    private readonly HashingStream _stored;
-    private readonly DeflateStream _deflate;
-    private long _rawLength;
+    /// <summary>
+    /// Raw bytes per block: each block starts the compressor's 32 KB window afresh, so much smaller blocks
+    /// compress worse; much larger ones leave cores idle at a section's end and hold more raw bytes in flight.
+    /// </summary>
+    internal const int DefaultBlockBytes = 1 << 20;
 
-    public SectionWriter(Stream file, uint tag)
+    private readonly Stream _destination;
+    private readonly uint _tag;
+    private readonly BlockDeflater? _deflater;
+    private readonly int _blockBytes;
+    private readonly List<DeflateBlock> _blocks = [];
+    private byte[]? _block;
+    private int _filled;
+    private long _rawLength;
+    private bool _finished;
+
+    /// <param name="deflater">Threads to deflate the blocks; null deflates them on the writing thread.</param>
+    public SectionWriter(Stream destination, uint tag, BlockDeflater? deflater = null, int blockBytes = DefaultBlockBytes)
     {
-        _file = file;
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockBytes, 1);
+        _destination = destination;
         _tag = tag;
-        _headerPosition = file.Position;
-        file.Write(new byte[HeaderSize]);
-        _stored = new HashingStream(file);
-        _deflate = new DeflateStream(_stored, CompressionLevel.Fastest, leaveOpen: true);
+        _deflater = deflater;
+        _blockBytes = blockBytes;
+        _block = ArrayPool<byte>.Shared.Rent(blockBytes);
     }
 
     public void Write(ReadOnlySpan<byte> bytes)
     {
-        _deflate.Write(bytes);
-        _rawLength += bytes.Length;
+        ObjectDisposedException.ThrowIf(_finished, this);
+        while (!bytes.IsEmpty)
+        {
+            // A full block is handed over only when more bytes come: the last block, full or not, is the
+            // one Finish ends the stream with (an empty last block would need a final block of its own).
+            if (_filled == _blockBytes)
+                HandOver(last: false);
+            int taken = Math.Min(bytes.Length, _blockBytes - _filled);
+            bytes[..taken].CopyTo(_block.AsSpan(_filled));
+            _filled += taken;
+            _rawLength += taken;
+            bytes = bytes[taken..];
+        }
     }
 
     /// <summary>Writes values in chunks: a span of 2 GB or more cannot be seen as one span of bytes.</summary>
@@ -47,45 +70,66 @@ internal sealed class SectionWriter : IDisposable
             Write(MemoryMarshal.AsBytes(values.Slice(at, Math.Min(chunk, values.Length - at))));
     }
 
-    public void Dispose()
+    private void HandOver(bool last)
     {
-        _deflate.Dispose();
-        long end = _file.Position;
+        var block = new DeflateBlock(_block!, _filled, last);
+        _block = last ? null : ArrayPool<byte>.Shared.Rent(_blockBytes);
+        _filled = 0;
+        if (_deflater is null)
+        {
+            block.Compress();
+        }
+        else
+        {
+            try
+            {
+                _deflater.Submit(block);
+            }
+            catch
+            {
+                block.Abandon();
+                throw;
+            }
+        }
+        _blocks.Add(block);
+    }
+
+    /// <summary>Ends the payload and writes the section (header, then the blocks' bytes in order).</summary>
+    public void Finish()
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        HandOver(last: true);
+        _finished = true;
+        long stored = 0;
+        var hash = new XxHash64();
+        foreach (var block in _blocks)
+        {
+            var bytes = block.Output();
+            stored += bytes.Length;
+            hash.Append(bytes);
+        }
         Span<byte> header = stackalloc byte[HeaderSize];
         BinaryPrimitives.WriteUInt32LittleEndian(header, _tag);
         BinaryPrimitives.WriteUInt32LittleEndian(header[4..], CodecDeflate);
         BinaryPrimitives.WriteInt64LittleEndian(header[8..], _rawLength);
-        BinaryPrimitives.WriteInt64LittleEndian(header[16..], _stored.Length);
-        BinaryPrimitives.WriteUInt64LittleEndian(header[24..], _stored.Hash);
-        _file.Position = _headerPosition;
-        _file.Write(header);
-        _file.Position = end;
+        BinaryPrimitives.WriteInt64LittleEndian(header[16..], stored);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[24..], hash.GetCurrentHashAsUInt64());
+        _destination.Write(header);
+        foreach (var block in _blocks)
+            _destination.Write(block.Output());
     }
 
-    /// <summary>Passes writes through to the file, hashing and counting them.</summary>
-    private sealed class HashingStream(Stream inner) : Stream
+    /// <summary>Frees the blocks (waiting for those still being deflated); a section not finished is not written.</summary>
+    public void Dispose()
     {
-        private readonly XxHash64 _hash = new();
-
-        public override long Length => _length;
-        private long _length;
-        public ulong Hash => _hash.GetCurrentHashAsUInt64();
-
-        public override void Write(ReadOnlySpan<byte> buffer)
+        _finished = true;
+        if (_block is { } block)
         {
-            _hash.Append(buffer);
-            _length += buffer.Length;
-            inner.Write(buffer);
+            _block = null;
+            ArrayPool<byte>.Shared.Return(block);
         }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Position { get => _length; set => throw new NotSupportedException(); }
-        public override void Flush() => inner.Flush();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
+        foreach (var handedOver in _blocks)
+            handedOver.Dispose();
+        _blocks.Clear();
     }
 }

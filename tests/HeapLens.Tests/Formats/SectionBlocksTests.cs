@@ -1,0 +1,163 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.IO.Hashing;
+using HeapLens.Formats.HeapSnap;
+using Xunit;
+
+namespace HeapLens.Tests.Formats;
+
+/// <summary>
+/// A section's payload is deflated in blocks, on several threads, into one DEFLATE stream: whatever the
+/// payload's length against the block size, and however many threads, the stored bytes inflate in one go
+/// (a plain DeflateStream, not HeapLens's reader) to exactly the payload, the header tells their true
+/// lengths and checksum, and the bytes are the same whichever threads deflated them.
+/// </summary>
+public sealed class SectionBlocksTests
+{
+    private const int BlockBytes = 7;
+
+    private static byte[] Payload(int length) => Enumerable.Range(0, length).Select(i => (byte)(i * 31 % 251)).ToArray();
+
+    /// <summary>The section as written, the payload given in writes of <paramref name="writeLength"/> bytes.</summary>
+    private static byte[] Section(byte[] payload, BlockDeflater? deflater, int writeLength = 5, int blockBytes = BlockBytes)
+    {
+        using var file = new MemoryStream();
+        using (var section = new SectionWriter(file, SectionTag.Sizes, deflater, blockBytes))
+        {
+            for (int at = 0; at < payload.Length; at += writeLength)
+                section.Write(payload.AsSpan(at, Math.Min(writeLength, payload.Length - at)));
+            section.Finish();
+        }
+        return file.ToArray();
+    }
+
+    private static byte[] Inflate(ReadOnlySpan<byte> stored)
+    {
+        using var inflate = new DeflateStream(new MemoryStream(stored.ToArray()), CompressionMode.Decompress);
+        using var raw = new MemoryStream();
+        inflate.CopyTo(raw);
+        return raw.ToArray();
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(14)]
+    [InlineData(15)]
+    [InlineData(100)]
+    public void Any_length_against_the_block_size_is_one_stream_of_exactly_the_payload(int length)
+    {
+        byte[] payload = Payload(length);
+        using var threads = new BlockDeflater(3);
+        foreach (byte[] section in new[] { Section(payload, null), Section(payload, threads), Section(payload, threads, writeLength: 100) })
+        {
+            var stored = section.AsSpan(SectionWriter.HeaderSize);
+            Assert.Equal(SectionTag.Sizes, BinaryPrimitives.ReadUInt32LittleEndian(section));
+            Assert.Equal(SectionWriter.CodecDeflate, BinaryPrimitives.ReadUInt32LittleEndian(section.AsSpan(4)));
+            Assert.Equal(length, BinaryPrimitives.ReadInt64LittleEndian(section.AsSpan(8)));
+            Assert.Equal(stored.Length, BinaryPrimitives.ReadInt64LittleEndian(section.AsSpan(16)));
+            Assert.Equal(XxHash64.HashToUInt64(stored), BinaryPrimitives.ReadUInt64LittleEndian(section.AsSpan(24)));
+            Assert.Equal(payload, Inflate(stored));
+        }
+    }
+
+    [Fact]
+    public void The_bytes_do_not_depend_on_the_threads_or_how_the_payload_was_handed_in()
+    {
+        byte[] payload = Payload(1000);
+        byte[] alone = Section(payload, null);
+        using var one = new BlockDeflater(1);
+        using var four = new BlockDeflater(4);
+        Assert.Equal(alone, Section(payload, one));
+        Assert.Equal(alone, Section(payload, four, writeLength: 3));
+        Assert.Equal(alone, Section(payload, four, writeLength: 1000));
+    }
+
+    [Fact]
+    public void Every_block_but_the_last_ends_with_a_sync_flush_and_none_but_the_last_is_final()
+    {
+        // Three blocks of 7: each deflated alone is a stream of its own. Cut at each empty stored block
+        // (00 00 FF FF), the section's bytes are exactly those three, in order.
+        byte[] payload = Payload(21);
+        var stored = Section(payload, null).AsSpan(SectionWriter.HeaderSize).ToArray();
+        var blocks = new List<byte[]>();
+        int start = 0;
+        for (int at = 0; at + 4 <= stored.Length; at++)
+        {
+            if (stored.AsSpan(at, 4).SequenceEqual(new byte[] { 0, 0, 0xFF, 0xFF }))
+            {
+                blocks.Add(stored[start..(at + 4)]);
+                start = at + 4;
+            }
+        }
+        blocks.Add(stored[start..]);
+        Assert.Equal(3, blocks.Count);
+        for (int i = 0; i < 3; i++)
+            Assert.Equal(payload[(i * 7)..(i * 7 + 7)], Inflate(blocks[i]));
+        // A stream that ends without its final block: only the last block carries one.
+        Assert.Equal(payload[..14], InflateWithoutEnd([.. blocks[0], .. blocks[1]]));
+    }
+
+    /// <summary>What an inflater gets from a stream that stops after non-final blocks.</summary>
+    private static byte[] InflateWithoutEnd(byte[] stored)
+    {
+        using var inflate = new DeflateStream(new MemoryStream(stored), CompressionMode.Decompress);
+        var raw = new byte[64];
+        int read = inflate.ReadAtLeast(raw, raw.Length, throwOnEndOfStream: false);
+        return raw[..read];
+    }
+
+    [Fact]
+    public void A_section_of_several_default_blocks_reads_back_through_the_reader()
+    {
+        // 4 MB of sizes: four blocks of 1 MB and a bit, deflated by two threads.
+        uint[] values = Enumerable.Range(0, (1 << 20) + 3).Select(i => (uint)(i % 977 * 24)).ToArray();
+        using var file = new MemoryStream();
+        using (var threads = new BlockDeflater(2))
+        using (var section = new SectionWriter(file, SectionTag.Sizes, threads))
+        {
+            section.Write<uint>(values);
+            section.Finish();
+        }
+        file.Position = 0;
+        var reader = new SectionReader(file, "test.heapsnap");
+        Assert.Equal(values.Length * 4L, reader.Next().RawLength);
+        Assert.Equal(values, reader.ReadArray<uint>(values.Length));
+        reader.Finish();
+    }
+
+    [Fact]
+    public void A_section_not_finished_writes_nothing()
+    {
+        using var file = new MemoryStream();
+        using var threads = new BlockDeflater(2);
+        using (var section = new SectionWriter(file, SectionTag.Sizes, threads, BlockBytes))
+            section.Write(Payload(50)); // six blocks handed over, then abandoned (a failure in the caller)
+        Assert.Equal(0, file.Length);
+    }
+
+    [Fact]
+    public void Nothing_is_written_after_the_finish()
+    {
+        using var file = new MemoryStream();
+        using var section = new SectionWriter(file, SectionTag.Sizes);
+        section.Write(Payload(3));
+        section.Finish();
+        Assert.Throws<ObjectDisposedException>(() => section.Write(Payload(1)));
+        Assert.Throws<ObjectDisposedException>(section.Finish);
+    }
+
+    [Fact]
+    public void A_block_that_fails_to_deflate_fails_the_section_with_its_reason()
+    {
+        byte[] raw = System.Buffers.ArrayPool<byte>.Shared.Rent(16);
+        var block = new DeflateBlock(raw, raw.Length + 1, last: true); // says one byte more than it holds
+        block.Compress();
+        var failure = Assert.Throws<IOException>(() => block.Output().Length);
+        Assert.StartsWith("could not compress a section: ", failure.Message);
+        block.Dispose();
+    }
+}
