@@ -67,6 +67,41 @@ public class HeapGraphBuilderTests
     }
 
     [Fact]
+    public void References_over_several_chunks_resolve_in_order_around_unknown_targets_in_each()
+    {
+        // 2.5M references, resolved a chunk of 1M at a time on every core: each node refers to the next two
+        // (wrapping), and every 300,001st node also to an address outside the walk, in every chunk.
+        const int nodes = 1_000_000;
+        using var builder = new HeapGraphBuilder();
+        builder.SetTypeName(TypeA, "A");
+        int unknown = 0;
+        for (int node = 0; node < nodes; node++)
+        {
+            bool withUnknown = node % 300_001 == 7;
+            builder.AddNode(0x1000 + 32 * (ulong)node, 32, TypeA, withUnknown ? 3 : 2);
+            if (withUnknown)
+            {
+                builder.AddEdge(0x10); // not a walked object, before the two known ones
+                unknown++;
+            }
+            builder.AddEdge(0x1000 + 32 * (ulong)((node + 1) % nodes));
+            builder.AddEdge(0x1000 + 32 * (ulong)((node + 2) % nodes));
+        }
+
+        var snapshot = builder.Build(new SnapshotMetadata());
+
+        Assert.Equal(4, unknown);
+        Assert.Equal(unknown, snapshot.Metadata.UnresolvedReferences);
+        Assert.Equal(2L * nodes, snapshot.EdgeCount);
+        for (int node = 0; node < nodes; node++)
+        {
+            var successors = snapshot.Successors(node);
+            if (successors.Length != 2 || successors[0] != (node + 1) % nodes || successors[1] != (node + 2) % nodes)
+                Assert.Fail($"node {node}: [{string.Join(", ", successors.ToArray())}]");
+        }
+    }
+
+    [Fact]
     public void Dependent_handles_become_edges_from_key_to_value_after_the_keys_own()
     {
         using var builder = new HeapGraphBuilder();
