@@ -192,4 +192,53 @@ public sealed class PprofRefusalTests : IDisposable
         string path = Write([0x1f, 0x00, 0x00]);
         Assert.Equal($"{path}: not a pprof profile (Protocol message contained an invalid tag (zero).)", Refusal(path));
     }
+
+    /// <summary>A gzip-compressed profile as HeapLens writes it, with enough samples to span several deflate blocks.</summary>
+    private static byte[] GzipProfile()
+    {
+        var profile = CraftedProfiles.Build(values: Enumerable.Range(1, 3000).Select(i => ((long)(i % 7 + 1), (long)i * 16)).ToArray());
+        using var output = new MemoryStream();
+        PprofFile.Save(profile, output);
+        return output.ToArray();
+    }
+
+    private const string CutShort = "not a pprof profile (its gzip data is cut short or damaged: the gzip trailer does not match)";
+
+    [Fact]
+    public void A_gzip_profile_cut_anywhere_after_its_header_is_refused_as_cut()
+    {
+        // .NET's GZipStream ends quietly where the file ends: without the trailer's check a cut profile
+        // read as a smaller one, or failed on a string index.
+        byte[] whole = GzipProfile();
+        long samples = PprofFile.Load(Write(whole)).Samples.Count;
+        Assert.Equal(3000, samples);
+        foreach (int length in new[] { whole.Length - 1, whole.Length - 4, whole.Length - 8, whole.Length - 9, whole.Length / 2, 20 })
+        {
+            string path = Write(whole[..length]);
+            Assert.Equal($"{path}: {CutShort}", Refusal(path));
+        }
+    }
+
+    [Fact]
+    public void A_gzip_profile_whose_trailer_disagrees_with_its_data_is_refused()
+    {
+        byte[] whole = GzipProfile();
+        foreach (int at in new[] { whole.Length - 8, whole.Length - 5, whole.Length - 4, whole.Length - 1 })
+        {
+            byte[] damaged = [.. whole];
+            damaged[at] ^= 0x01; // the CRC-32 (4 bytes), then the length (4 bytes)
+            string path = Write(damaged);
+            // GZipStream checks a trailer that is there; only a missing one went unnoticed.
+            Assert.StartsWith($"{path}: not a pprof profile (broken gzip data: ", Refusal(path));
+        }
+    }
+
+    [Fact]
+    public void A_file_of_two_gzip_members_is_refused_not_read_as_one_profile()
+    {
+        // One member is what every profiler writes; two concatenated would decode as one profile made of both.
+        byte[] whole = GzipProfile();
+        string path = Write([.. whole, .. whole]);
+        Assert.Equal($"{path}: {CutShort}", Refusal(path));
+    }
 }

@@ -43,7 +43,7 @@ public static class PprofFile
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             bool gzip = IsGzip(file);
-            using var input = gzip ? (Stream)new GZipStream(file, CompressionMode.Decompress) : file;
+            using var input = gzip ? Decompressed(file, path) : file;
             long limit = Math.Min(PprofReader.MaxProfileBytes, gzip ? (length + 64) * MaxGzipRatio : length);
             return PprofReader.Read(new BoundedReadStream(input, limit,
                 () => new HeapLensException(limit == PprofReader.MaxProfileBytes
@@ -91,6 +91,14 @@ public static class PprofFile
         {
             return false;
         }
+    }
+
+    /// <summary>The gzip file's data, checked against its trailer when it ends (a cut file is refused as one).</summary>
+    private static Stream Decompressed(FileStream file, string path)
+    {
+        Func<Exception> cut = () => new HeapLensException($"{path}: not a pprof profile (its gzip data is cut short or damaged: the gzip trailer does not match)");
+        byte[] trailer = GzipTrailerCheck.TrailerOf(file) ?? throw cut();
+        return new GzipTrailerCheck(new GZipStream(file, CompressionMode.Decompress), trailer, cut);
     }
 
     private static bool IsGzip(FileStream file)
