@@ -4,7 +4,7 @@ namespace HeapLens.Formats;
 /// Passes reads through until <paramref name="limit"/> bytes have come, then fails with the
 /// caller's exception: decompression of a hostile file stops at what the format can need.
 /// </summary>
-internal sealed class BoundedReadStream(Stream inner, long limit, Func<Exception> tooLong) : Stream
+internal sealed class BoundedReadStream(Stream inner, long limit, Func<Exception> tooLong) : ReadOnlyStream
 {
     private long _read;
 
@@ -17,15 +17,5 @@ internal sealed class BoundedReadStream(Stream inner, long limit, Func<Exception
         return read;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => _read; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    protected override long BytesRead => _read;
 }

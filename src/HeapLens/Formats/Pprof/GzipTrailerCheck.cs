@@ -10,7 +10,7 @@ namespace HeapLens.Formats.Pprof;
 /// with a message about string indices. One gzip member is checked, the one every profiler writes: a file of
 /// several members concatenated is refused by the same check.
 /// </summary>
-internal sealed class GzipTrailerCheck(Stream decompressed, ReadOnlyMemory<byte> trailer, Func<Exception> mismatch) : Stream
+internal sealed class GzipTrailerCheck(Stream decompressed, ReadOnlyMemory<byte> trailer, Func<Exception> mismatch) : ReadOnlyStream
 {
     private readonly Crc32 _crc = new();
     private long _length;
@@ -45,8 +45,6 @@ internal sealed class GzipTrailerCheck(Stream decompressed, ReadOnlyMemory<byte>
         return read;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -54,13 +52,5 @@ internal sealed class GzipTrailerCheck(Stream decompressed, ReadOnlyMemory<byte>
         base.Dispose(disposing);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => _length; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    protected override long BytesRead => _length;
 }
