@@ -1,5 +1,6 @@
 using System.Text;
 using HeapLens.Formats.HeapSnap;
+using HeapLens.Snapshots;
 using HeapLens.Tests.Infrastructure;
 using Xunit;
 
@@ -172,6 +173,20 @@ public sealed class AllocationSitesSectionTests : IDisposable
         { Payload(stacks: [[3]]), "allocation sites: stack 0 names frame 3 of 1" },
         { Payload(trailing: [1, 2, 3, 4]), "allocation sites: 4 bytes after the objects" },
         { Payload()[..20], "the allocation sites do not parse" }, // cut inside the window
+        // Bytes left after each count, from the default payload: strings 2 x (1 + 13), frames 4 + 12,
+        // stacks 4 + 4 + 4, objects 4 + 3 x 8.
+        { Payload(stringCount: 100), "allocation sites: 100 strings in 84 bytes" },
+        { Payload(frameCount: 5), "allocation sites: 5 frames in 52 bytes" }, // 52 bytes hold 4 frames of 12
+        { Payload(stackCount: 10), "allocation sites: 10 stacks in 36 bytes" },
+        { Patch(Payload(), StackLengthOffset(), 9), "allocation sites: 9 frames of a stack in 32 bytes" },
+        { Payload(objectCount: 4), "allocation sites: 4 objects in 24 bytes" },
+        // Each index one past the end of its table (2 strings, 1 frame, 6 objects, 1 stack).
+        { Payload(frames: [(2, 1, 12)]), "allocation sites: frame 0 points outside the string table" },
+        { Payload(stacks: [[1]]), "allocation sites: stack 0 names frame 1 of 1" },
+        { Payload(objects: [(1, 0), (2, 0), (4, 0)]), "allocation sites: an object outside the graph or out of order" },
+        { Payload(objects: [(1, 1)]), "allocation sites: object 0 names stack 1 of 1" },
+        // BinaryReader refuses a negative string length with an IOException: 7-bit encoded -1 instead of 13.
+        { [.. Payload()[..44], 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, .. Payload()[45..]], "the allocation sites do not parse" },
     };
 
     [Theory]
@@ -180,6 +195,18 @@ public sealed class AllocationSitesSectionTests : IDisposable
     {
         string path = Write(WithCraftedSites(payload));
         Assert.Equal($"{path} is corrupt: {reason}", Assert.Throws<HeapLensException>(() => HeapSnapFile.Read(path)).Message);
+    }
+
+    [Fact]
+    public void Empty_tables_and_a_window_of_zeros_read_back()
+    {
+        var sites = HeapSnapFile.Read(Write(WithCraftedSites(Payload(
+            seconds: 0, samples: 0, tracked: 0, strings: [], frames: [], stacks: [], objects: [])))).Allocations!;
+        Assert.Equal(0, sites.Count);
+        Assert.Equal(0, sites.StackCount);
+        Assert.Empty(sites.Strings);
+        Assert.Empty(sites.FrameFunction);
+        Assert.Equal(new AllocationWindow(0, 102400, 0, 0, 0), sites.Window);
     }
 
     [Fact]

@@ -72,6 +72,35 @@ public sealed class HeapSnapLimitsTests : IDisposable
     }
 
     [Fact]
+    public void A_huge_object_of_exactly_4_GB_reads_back()
+    {
+        // uint.MaxValue in SIZE marks a huge object; 4,294,967,295 itself is the smallest size HUGE holds.
+        string path = _directory.File("4gb.heapsnap");
+        HeapSnapFile.Write(SnapshotSections.Small(hugeSizes: new() { [2] = uint.MaxValue }), path);
+        var snapshot = HeapSnapFile.Read(path);
+        Assert.Equal(4_294_967_295L, snapshot.SizeOf(2));
+        Assert.Equal(24 + 32 + 48 + 56 + 64 + 4_294_967_295L, snapshot.TotalBytes);
+    }
+
+    [Fact]
+    public void Objects_adding_up_to_exactly_the_most_an_address_space_holds_read_back()
+    {
+        long most = HeapSnapshot.MaxHeapBytes;
+        string path = _directory.File("most.heapsnap");
+        HeapSnapFile.Write(SnapshotSections.Small(hugeSizes: new() { [1] = most - (24 + 40 + 48 + 56 + 64) }), path);
+        Assert.Equal(most, HeapSnapFile.Read(path).TotalBytes);
+    }
+
+    [Fact]
+    public void A_file_without_the_optional_huge_sizes_reads()
+    {
+        string path = _directory.File("nohuge.heapsnap");
+        File.WriteAllBytes(path, SnapshotSections.Join(SnapshotSections.Split(SnapshotSections.SmallFile()).Where(s => s.Tag != "HUGE")));
+        var snapshot = HeapSnapFile.Read(path);
+        Assert.Equal(24 + 32 + 40 + 48 + 56 + 64, snapshot.TotalBytes);
+    }
+
+    [Fact]
     public void A_string_count_of_int_max_is_refused_before_allocating()
     {
         var (error, allocated) = ReadFails(SnapshotSections.WithSection("TYPE", SnapshotSections.Strings(0x7FFFFFFF, "A")));
@@ -133,6 +162,18 @@ public sealed class HeapSnapLimitsTests : IDisposable
         file = ReplaceStoredPayload(file, "ADDR", junk);
         var (error, allocated) = ReadFails(file);
         Assert.Contains($"HeapLens reads at most {HeapSnapshot.MaxObjects:N0}", error.Message);
+        Assert.True(allocated < 64 << 20, $"allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
+    public void Exactly_the_most_objects_the_format_holds_pass_the_limit()
+    {
+        // The limit lets the claim through; the junk standing for its stored bytes is then refused as DEFLATE.
+        long claimed = (long)HeapSnapshot.MaxObjects * sizeof(ulong);
+        var junk = new byte[(int)(claimed / SectionReader.MaxDeflateRatio) + 1]; // zeros: a stored block whose length check fails
+        byte[] file = ReplaceStoredPayload(SnapshotSections.WithSection("ADDR", [], claimedRawLength: claimed), "ADDR", junk);
+        var (error, allocated) = ReadFails(file);
+        Assert.EndsWith(" is corrupt: section 'ADDR' does not decompress", error.Message);
         Assert.True(allocated < 64 << 20, $"allocated {allocated:N0} bytes");
     }
 

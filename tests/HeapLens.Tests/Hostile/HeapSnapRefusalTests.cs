@@ -46,6 +46,11 @@ public sealed class HeapSnapRefusalTests : IDisposable
         Assert.Equal($"{text} is not a HeapLens snapshot (.heapsnap)", Refusal(text));
         string cut = Write([.. "HEAPSNAP"u8, 1, 0, 0]);
         Assert.Equal($"{cut} is truncated (an incomplete or interrupted write?)", Refusal(cut));
+        // The magic alone, or with a version but not the reserved bytes: cut, whatever the version says.
+        string magicOnly = Write("HEAPSNAP"u8.ToArray());
+        Assert.Equal($"{magicOnly} is truncated (an incomplete or interrupted write?)", Refusal(magicOnly));
+        string cutVersion2 = Write([.. "HEAPSNAP"u8, 2, 0, 0, 0]);
+        Assert.Equal($"{cutVersion2} is truncated (an incomplete or interrupted write?)", Refusal(cutVersion2));
         byte[] newer = SnapshotSections.SmallFile();
         newer[8] = 2;
         string version2 = Write(newer);
@@ -112,7 +117,10 @@ public sealed class HeapSnapRefusalTests : IDisposable
     {
         var data = new TheoryData<string, byte[], string>();
         var sections = SmallSections();
-        data.Add("no ROOT", SnapshotSections.Join(sections.Where(s => s.Tag != "ROOT")), "a required section is missing");
+        // Each required section that no other section depends on, missing alone (ADDR and ECNT are
+        // missed earlier, by the sections that need them).
+        foreach (string tag in new[] { "META", "TYPE", "SIZE", "TIDX", "EDGE", "ROOT" })
+            data.Add($"no {tag}", SnapshotSections.Join(sections.Where(s => s.Tag != tag)), "a required section is missing");
         data.Add("SIZE first", SnapshotSections.Join(sections.OrderBy(s => s.Tag == "SIZE" ? 0 : 1)),
             "section 'SIZE' comes before the addresses");
         data.Add("EDGE before ECNT", SnapshotSections.Join(sections.Select(s => s.Tag switch
@@ -126,11 +134,33 @@ public sealed class HeapSnapRefusalTests : IDisposable
         var secondAddresses = new CraftedSection("ADDR", new byte[5 * 8]);
         data.Add("two ADDR", SnapshotSections.Join([.. sections.SkipLast(1), secondAddresses, sections[^1]]),
             "node and edge arrays disagree in length");
+        // A second ADDR of 5 objects after SIZE, the sections after it agreeing with it: only SIZE disagrees.
+        var fiveObjects = new Dictionary<string, CraftedSection>
+        {
+            ["TIDX"] = new("TIDX", Ints(0, 1, 2, 0, 1)),
+            ["ECNT"] = new("ECNT", Ints(0, 0, 0, 0, 0)),
+            ["EDGE"] = new("EDGE", []),
+        };
+        data.Add("SIZE of 6 before an ADDR of 5", SnapshotSections.Join(sections.SelectMany(s =>
+                s.Tag == "SIZE" ? [s, secondAddresses] : new[] { fiveObjects.GetValueOrDefault(s.Tag, s) })),
+            "node and edge arrays disagree in length");
         data.Add("type 3 of 3", With("TIDX", Ints(0, 1, 2, 0, 1, 3)), "a type index is out of range");
         data.Add("root 6 of 6", With("ROOT", Roots(node: 6, nameIndex: 0)), "a root is out of range");
         data.Add("root name 1 of 1", With("ROOT", Roots(node: 0, nameIndex: 1)), "a root name is out of range");
         data.Add("root name -2", With("ROOT", Roots(node: 0, nameIndex: -2)), "a root name is out of range");
         data.Add("root count -1", With("ROOT", Ints(-1)), "a bad root count");
+        // 35 bytes hold 3 roots of 9 bytes.
+        data.Add("root count 5", With("ROOT", [.. Ints(5, 0), RootKindStatic, .. Ints(0), .. SnapshotSections.Strings(1, "App.Program.Cache")]),
+            "a bad root count");
+        data.Add("string count 5 in 2 bytes", With("TYPE", [.. Ints(5), 1, (byte)'a']), "a string count of 5 in 2 bytes");
+        // BinaryReader refuses a negative string length with an IOException: 7-bit encoded -1.
+        data.Add("string of length -1", With("TYPE", [.. Ints(1), 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]), "a section's contents do not parse");
+        data.Add("huge object 6 of 6", With("HUGE", [.. Ints(6), .. BitConverter.GetBytes(5L << 30)]),
+            "a huge object size belongs to object 6, outside the graph");
+        // Exactly the most references passes ECNT; EDGE, 5 references, then disagrees.
+        data.Add("the most references", With("ECNT", Ints(HeapSnapshot.MaxReferences, 0, 0, 0, 0, 0)),
+            "section 'EDGE' disagrees with the reference counts");
+
         data.Add("negative edge count", With("ECNT", Ints(1, 1, 1, 0, 2, -1)), "a negative edge count");
         data.Add("edge past the end", With("EDGE", Ints(1, 1, 1, 4, 1)), "an edge points outside the graph");
         data.Add("HUGE of 11 bytes", With("HUGE", new byte[11]), "the huge object sizes are cut off");
@@ -140,6 +170,16 @@ public sealed class HeapSnapRefusalTests : IDisposable
         data.Add("string cut", With("TYPE", [.. Ints(2), 5, (byte)'a']), "a section's contents do not parse");
         data.Add("ADDR of 49 bytes", With("ADDR", new byte[49]), "section 'ADDR' has 1 unexpected bytes");
         return data;
+    }
+
+    [Fact]
+    public void A_file_that_ends_where_a_section_header_should_be_is_truncated()
+    {
+        var sections = SmallSections();
+        string noEnd = Write(SnapshotSections.Join(sections.SkipLast(1)));
+        Assert.Equal($"{noEnd} is truncated (an incomplete or interrupted write?)", Refusal(noEnd));
+        string cutInHeader = Write(SnapshotSections.Join(sections)[..^20]); // END! is a 32-byte header
+        Assert.Equal($"{cutInHeader} is truncated (an incomplete or interrupted write?)", Refusal(cutInHeader));
     }
 
     private static byte[] Roots(int node, int nameIndex) =>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.IO.Hashing;
 using HeapLens.Formats.HeapSnap;
 using Xunit;
@@ -121,6 +122,118 @@ public sealed class SectionReaderTests
         var skipping = new SectionReader(new ForwardOnlyStream(cut), Path);
         skipping.Next();
         Assert.Equal($"{Path} is truncated (an incomplete or interrupted write?)", Refusal(skipping.Skip));
+    }
+
+    /// <summary><paramref name="raw"/> deflated, followed by <paramref name="padding"/> zero bytes that DEFLATE never reaches.</summary>
+    private static byte[] Deflated(byte[] raw, int padding = 0)
+    {
+        using var buffer = new MemoryStream();
+        using (var deflate = new DeflateStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+            deflate.Write(raw);
+        buffer.Write(new byte[padding]);
+        return buffer.ToArray();
+    }
+
+    private static byte[] Bytes(int count) => Enumerable.Range(0, count).Select(i => (byte)(i % 7)).ToArray();
+
+    [Fact]
+    public void A_negative_raw_length_is_a_bad_header()
+    {
+        Assert.Equal($"{Path} is corrupt: bad header of section 'SIZE'",
+            Refusal(() => Open(CraftedSizeSection(Deflated(Bytes(8)), rawLength: -8), out _)));
+    }
+
+    [Fact]
+    public void A_stored_length_past_the_end_is_truncation_before_any_claim_is_weighed()
+    {
+        // The raw length is also more than the claimed stored length could expand to: truncation is said first.
+        byte[] section = CraftedSizeSection(Deflated(Bytes(8)), rawLength: 8);
+        long stored = BinaryPrimitives.ReadInt64LittleEndian(section.AsSpan(16)) + 1;
+        BinaryPrimitives.WriteInt64LittleEndian(section.AsSpan(16), stored);
+        BinaryPrimitives.WriteInt64LittleEndian(section.AsSpan(8), stored * SectionReader.MaxDeflateRatio + 65);
+        Assert.Equal($"{Path} is truncated (an incomplete or interrupted write?)", Refusal(() => Open(section, out _)));
+    }
+
+    [Fact]
+    public void The_largest_claims_deflate_can_reach_are_accepted_up_front()
+    {
+        byte[] stored = Deflated(Bytes(8));
+        long most = stored.Length * SectionReader.MaxDeflateRatio + 64;
+        Open(CraftedSizeSection(stored, rawLength: most), out var header);
+        Assert.Equal(most, header.RawLength);
+        // The largest stored length whose expansion fits a long, from a stream that cannot tell how much is left.
+        byte[] claim = CraftedSizeSection([], rawLength: 0);
+        BinaryPrimitives.WriteInt64LittleEndian(claim.AsSpan(16), long.MaxValue / SectionReader.MaxDeflateRatio);
+        var reader = new SectionReader(new ForwardOnlyStream(claim), Path);
+        Assert.Equal(long.MaxValue / SectionReader.MaxDeflateRatio, reader.Next().StoredLength);
+    }
+
+    [Fact]
+    public void Values_spanning_more_than_one_chunk_read_back_exactly()
+    {
+        int[] values = Enumerable.Range(0, SectionReader.ChunkBytes / sizeof(int) + 5).Select(i => i * 3).ToArray();
+        var reader = Open(SizeSection(values), out _);
+        var read = new int[values.Length];
+        reader.Read<int>(read);
+        reader.Finish();
+        Assert.True(values.AsSpan().SequenceEqual(read));
+    }
+
+    [Fact]
+    public void The_rest_of_a_partly_read_section_reads_back()
+    {
+        var reader = Open(SizeSection(1, 2, 3, 4, 5), out _);
+        reader.Read(new byte[8]);
+        Assert.Equal([3, 0, 0, 0, 4, 0, 0, 0, 5, 0, 0, 0], reader.ReadRemaining());
+        reader.Finish();
+    }
+
+    [Fact]
+    public void An_array_that_outgrows_its_first_room_by_less_than_double_reads_back()
+    {
+        // 100,000 bytes of a 7-byte pattern deflate far below 1/32: the first room is the eager 64 KB,
+        // grown once to exactly the count.
+        byte[] raw = Bytes(100_000);
+        var reader = Open(CraftedSizeSection(Deflated(raw), raw.Length), out _);
+        Assert.Equal(raw, reader.ReadArray<byte>(raw.Length));
+        reader.Finish();
+    }
+
+    [Fact]
+    public void Stored_bytes_after_the_deflate_end_are_checksummed_and_skipped()
+    {
+        // 100 KB of padding: more than DeflateStream reads ahead, so the rest is read by the skip.
+        var reader = new SectionReader(new MemoryStream([.. CraftedSizeSection(Deflated(Bytes(40), padding: 100_000), 40),
+            .. CraftedSizeSection(Deflated(Bytes(8)), 8)]), Path);
+        reader.Next();
+        Assert.Equal(Bytes(40), reader.ReadRemaining());
+        reader.Finish();
+        Assert.Equal(8, reader.Next().RawLength);
+        Assert.Equal(Bytes(8), reader.ReadRemaining());
+        reader.Finish();
+    }
+
+    [Fact]
+    public void A_claim_beyond_what_the_stored_bytes_make_plausible_allocates_only_what_arrives()
+    {
+        // 1 MB stored makes 32 MB plausible; the section claims 64 MB of ints but holds 40 bytes.
+        var reader = Open(CraftedSizeSection(Deflated(Bytes(40), padding: 1 << 20), 64L << 20), out _);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Equal($"{Path} is corrupt: section 'SIZE' ends early", Refusal(() => reader.ReadArray<int>(16L << 20)));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 16 << 20, $"allocated {allocated:N0} bytes");
+    }
+
+    [Theory]
+    [InlineData(0, "ends early")]   // the most an array holds: read until the data ends
+    [InlineData(1, "holds 2,147,483,592 bytes, not 2,147,483,592 values")]
+    public void A_section_of_array_max_length_bytes_is_read_and_one_more_is_refused(int beyond, string reason)
+    {
+        long raw = (long)Array.MaxLength + beyond;
+        int stored = (int)((raw - 64) / SectionReader.MaxDeflateRatio) + 1; // just enough for the claim
+        byte[] deflated = Deflated(Bytes(40));
+        var reader = Open(CraftedSizeSection(Deflated(Bytes(40), padding: stored - deflated.Length), raw), out _);
+        Assert.Equal($"{Path} is corrupt: section 'SIZE' {reason}", Refusal(() => reader.ReadRemaining()));
     }
 
     private sealed class ForwardOnlyStream(byte[] bytes) : Stream

@@ -182,14 +182,17 @@ public static class HeapSnapFile
         return snapshot;
     }
 
-    /// <summary>The object count ADDR declares, refused beyond what HeapLens can hold.</summary>
-    private static long ObjectCount(SectionReader reader, SectionReader.Header section)
+    /// <summary>
+    /// The object count ADDR declares, refused beyond what HeapLens can hold; never negative, as
+    /// <see cref="SectionReader.Next"/> refuses a negative raw length.
+    /// </summary>
+    private static int ObjectCount(SectionReader reader, SectionReader.Header section)
     {
         long count = section.RawLength / sizeof(ulong);
         if (count > HeapSnapshot.MaxObjects)
             throw new HeapLensException(
                 $"{reader.Path} holds {count:N0} objects; HeapLens reads at most {HeapSnapshot.MaxObjects:N0}");
-        return count;
+        return (int)count;
     }
 
     /// <summary>
@@ -296,11 +299,10 @@ public static class HeapSnapFile
     /// The addresses stay packed in memory (most reports never need them): the stored differences
     /// are read a chunk at a time and packed, never as a whole array of 8 bytes per object.
     /// </summary>
-    private static PackedAddresses ReadPackedAddresses(SectionReader reader, long count)
+    /// <param name="count">From <see cref="ObjectCount"/>: 0 to <see cref="HeapSnapshot.MaxObjects"/>.</param>
+    private static PackedAddresses ReadPackedAddresses(SectionReader reader, int count)
     {
-        if (count < 0 || count > Array.MaxLength)
-            throw reader.Corrupt($"the address section holds {count} values, more than a snapshot can");
-        using var packed = new PackedAddresses.Builder((int)count);
+        using var packed = new PackedAddresses.Builder(count);
         var chunk = new ulong[ChunkValues];
         for (long done = 0; done < count; done += ChunkValues)
         {
