@@ -151,6 +151,40 @@ public sealed class SectionBlocksTests
     }
 
     [Fact]
+    public void A_block_size_below_one_byte_is_refused()
+    {
+        using var file = new MemoryStream();
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SectionWriter(file, SectionTag.Sizes, null, blockBytes: 0));
+    }
+
+    [Fact]
+    public void A_hand_over_to_threads_already_stopped_fails_the_write_and_leaves_nothing_waiting()
+    {
+        using var file = new MemoryStream();
+        var threads = new BlockDeflater(1);
+        threads.Dispose();
+        var section = new SectionWriter(file, SectionTag.Sizes, threads, BlockBytes);
+        section.Write(Payload(BlockBytes)); // one block, kept until more comes
+        Assert.Throws<ObjectDisposedException>(() => section.Write(Payload(1)));
+        section.Dispose(); // returns: no block waits for a thread that will never take it
+        Assert.Equal(0, file.Length);
+    }
+
+    [Fact]
+    public void A_writer_disposed_takes_no_more_and_can_be_disposed_again()
+    {
+        using var file = new MemoryStream();
+        using var threads = new BlockDeflater(2);
+        var section = new SectionWriter(file, SectionTag.Sizes, threads, BlockBytes);
+        section.Write(Payload(30));
+        section.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => section.Write(Payload(1)));
+        Assert.Throws<ObjectDisposedException>(section.Finish);
+        section.Dispose();
+        Assert.Equal(0, file.Length);
+    }
+
+    [Fact]
     public void A_block_that_fails_to_deflate_fails_the_section_with_its_reason()
     {
         byte[] raw = System.Buffers.ArrayPool<byte>.Shared.Rent(16);

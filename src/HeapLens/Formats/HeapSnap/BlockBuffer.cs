@@ -28,13 +28,8 @@ internal sealed class BlockBuffer : Stream
     /// <summary>What was written, in place (valid until the next write or the disposal).</summary>
     public ReadOnlySpan<byte> Written => _bytes.Filled;
 
-    /// <summary>Forgets what was written past <paramref name="length"/>.</summary>
-    public void Truncate(long length)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, _bytes.Count);
-        _bytes.Truncate((int)length);
-    }
+    /// <summary>Forgets what was written past <paramref name="length"/> (at most what was written).</summary>
+    public void Truncate(int length) => _bytes.Truncate(length);
 
     public override long Length => _bytes.Count;
 

@@ -35,14 +35,14 @@ internal sealed class DeflateBlock : IDisposable
         {
             var output = new BlockBuffer();
             _output = output;
-            long flushed = 0;
+            int flushed = 0;
             using (var deflate = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true))
             {
                 deflate.Write(_raw.AsSpan(0, _length));
                 if (!_last)
                 {
                     deflate.Flush(); // a sync flush: all of the block, then the empty stored block
-                    flushed = output.Length;
+                    flushed = output.Written.Length;
                 }
             }
             if (!_last)
