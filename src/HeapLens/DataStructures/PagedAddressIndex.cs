@@ -20,9 +20,9 @@ internal sealed unsafe class PagedAddressIndex : AddressIndex
     private const ulong OffsetMask = (1UL << PageShift) - 1;
 
     private ushort* _offsets;
-    private readonly Dictionary<ulong, (int First, int Count)> _pages;
+    private readonly PageTable _pages;
 
-    private PagedAddressIndex(ushort* offsets, Dictionary<ulong, (int First, int Count)> pages)
+    private PagedAddressIndex(ushort* offsets, PageTable pages)
     {
         _offsets = offsets;
         _pages = pages;
@@ -54,12 +54,12 @@ internal sealed unsafe class PagedAddressIndex : AddressIndex
 
     public override int Find(ulong address)
     {
-        if (!_pages.TryGetValue(address >> PageShift, out var page))
+        if (!_pages.TryGet(address >> PageShift, out int first, out int count))
             return -1;
         ushort* offsets = _offsets;
         ObjectDisposedException.ThrowIf(offsets is null, this);
         ushort offset = (ushort)(address & OffsetMask);
-        int low = page.First, high = page.First + page.Count - 1;
+        int low = first, high = first + count - 1;
         while (low <= high)
         {
             int middle = (low + high) >>> 1;
@@ -93,7 +93,8 @@ internal sealed unsafe class PagedAddressIndex : AddressIndex
     private sealed class Pages(int count)
     {
         private ushort* _offsets = AllocateOffsets(count);
-        private readonly Dictionary<ulong, (int First, int Count)> _pages = [];
+        // At most 4 bytes an object beyond the first 4 MB (a walk whose objects are that thin on its blocks goes to the hash).
+        private readonly PageTable _pages = new(Math.Max(512 * 1024, count / 2));
         private int _node;
         private int _runFirst;
         private ulong _runPage;
@@ -120,8 +121,8 @@ internal sealed unsafe class PagedAddressIndex : AddressIndex
                 }
                 else
                 {
-                    if (node > 0 && !_pages.TryAdd(runPage, (runFirst, node - runFirst)))
-                        return Decline(); // a page seen twice: its objects are not consecutive
+                    if (node > 0 && !_pages.TryAdd(runPage, runFirst, node - runFirst))
+                        return Decline(); // a page seen twice (its objects are not consecutive), or blocks too sparse
                     runPage = page;
                     runFirst = node;
                 }
@@ -135,11 +136,12 @@ internal sealed unsafe class PagedAddressIndex : AddressIndex
 
         public PagedAddressIndex? Finish()
         {
-            if (_node > 0 && !_pages.TryAdd(_runPage, (_runFirst, _node - _runFirst)))
+            if (_node > 0 && !_pages.TryAdd(_runPage, _runFirst, _node - _runFirst))
             {
                 Decline();
                 return null;
             }
+            _pages.TrimExcess();
             return new PagedAddressIndex(_offsets, _pages);
         }
 
