@@ -100,4 +100,109 @@ public class AddressIndexTests
         for (int node = 0; node < shuffled.Length; node++)
             Assert.Equal(node, index.Find(shuffled[node]));
     }
+
+    private const ulong Block = 4 << 20; // the page table's blocks: 1024 pages of 4 KB
+
+    [Fact]
+    public void Objects_on_both_sides_of_a_block_boundary_are_found_in_their_own_block()
+    {
+        ulong boundary = 0x7f00_0000_0000UL + 5 * Block;
+        // The last page of one block (its first and last object), then the first page of the next.
+        ulong[] addresses = [boundary - 0x1000, boundary - 0x18, boundary, boundary + 0xFE8];
+        using var index = PagedAddressIndex.TryCreate(addresses);
+        Assert.NotNull(index);
+        Assert.Equal(0, index.Find(boundary - 0x1000));
+        Assert.Equal(1, index.Find(boundary - 0x18));
+        Assert.Equal(2, index.Find(boundary));
+        Assert.Equal(3, index.Find(boundary + 0xFE8));
+        Assert.Equal(-1, index.Find(boundary - 8));
+        Assert.Equal(-1, index.Find(boundary + 8));
+        Assert.Equal(-1, index.Find(boundary - 0x1000 - 0x18)); // the page below the last one: no object
+        Assert.Equal(-1, index.Find(boundary + 0x1000)); // the page above the first one: no object
+        Assert.Equal(-1, index.Find(boundary - Block)); // the first page of the lower block: no object
+        Assert.Equal(-1, index.Find(boundary + Block)); // the next block: none at all
+    }
+
+    [Fact]
+    public void The_first_and_last_page_of_a_block_and_an_empty_page_between_them()
+    {
+        ulong start = 0x2000_0000_0000UL;
+        ulong[] addresses = [start, start + 0x20, start + Block - 0x1000, start + Block - 8];
+        using var index = PagedAddressIndex.TryCreate(addresses);
+        Assert.NotNull(index);
+        Assert.Equal([0, 1, 2, 3], addresses.Select(index.Find));
+        Assert.Equal(-1, index.Find(start + 0x10)); // inside the first page, between two objects
+        Assert.Equal(-1, index.Find(start + Block / 2)); // a page of the block with no object
+        Assert.Equal(-1, index.Find(start + Block - 0x10));
+    }
+
+    [Fact]
+    public void Blocks_far_apart_over_the_whole_address_range_are_each_found()
+    {
+        // The lowest and highest pages there are, and blocks in between: the table's size follows the blocks, not the range.
+        ulong[] addresses = [0, 0x10, 0x1000_0000UL, 0x7fff_ffff_f000UL, 0x8000_0000_0000UL, ulong.MaxValue - 0xFFF, ulong.MaxValue - 7];
+        using var index = PagedAddressIndex.TryCreate(addresses);
+        Assert.NotNull(index);
+        for (int node = 0; node < addresses.Length; node++)
+            Assert.Equal(node, index.Find(addresses[node]));
+        Assert.Equal(-1, index.Find(8));
+        Assert.Equal(-1, index.Find(ulong.MaxValue - 15));
+        Assert.Equal(-1, index.Find(0x1000_0000UL + Block));
+    }
+
+    [Fact]
+    public void Hundreds_of_blocks_in_any_order_are_found_and_their_neighbours_are_not()
+    {
+        // More blocks than the first few slots of the block hash: it grows while the walk goes on.
+        var random = new Random(15);
+        var blocks = Enumerable.Range(0, 400).Select(_ => (ulong)random.NextInt64(1, 1L << 40)).Distinct().ToArray();
+        var addresses = blocks.SelectMany(block => new[] { block * Block + 0x100, block * Block + 0x3000, block * Block + Block - 0x40 }).ToArray();
+        using var index = PagedAddressIndex.TryCreate(addresses);
+        Assert.NotNull(index);
+        for (int node = 0; node < addresses.Length; node++)
+        {
+            Assert.Equal(node, index.Find(addresses[node]));
+            Assert.Equal(-1, index.Find(addresses[node] + 8));
+            Assert.Equal(-1, index.Find(addresses[node] + Block * 1024)); // another block, same page in it
+        }
+    }
+
+    [Fact]
+    public void A_block_may_come_back_in_the_walk_but_a_page_may_not()
+    {
+        // Two regions in one 4 MB block, walked apart: each page still holds consecutive nodes.
+        ulong[] twoRuns = [0x40_0000, 0x40_0020, 0x80_0000, 0x40_2000];
+        using var index = PagedAddressIndex.TryCreate(twoRuns);
+        Assert.NotNull(index);
+        Assert.Equal([0, 1, 2, 3], twoRuns.Select(index.Find));
+
+        // The first page again, after another block: its objects are not consecutive nodes.
+        ulong[] pageAgain = [0x40_0000, 0x80_0000, 0x40_0020];
+        Assert.Null(PagedAddressIndex.TryCreate(pageAgain));
+        Assert.Null(PagedAddressIndex.TryCreate(Packed(pageAgain)));
+        using var hashed = AddressIndex.For(Packed(pageAgain));
+        Assert.IsType<HashedAddressIndex>(hashed);
+        Assert.Equal([0, 1, 2], pageAgain.Select(hashed.Find));
+    }
+
+    [Fact]
+    public void A_walk_too_thin_on_its_blocks_goes_to_the_hash()
+    {
+        // One object a block: the table may take 512 blocks (4 MB) and then 4 bytes an object (half a page entry).
+        ulong[] SpreadOver(int blocks) => Enumerable.Range(0, blocks).Select(block => (ulong)block * Block * 3 + 0x40).ToArray();
+        var within = SpreadOver(512);
+        using (var paged = AddressIndex.For(Packed(within)))
+        {
+            Assert.IsType<PagedAddressIndex>(paged);
+            Assert.Equal(511, paged.Find(within[511]));
+        }
+
+        var beyond = SpreadOver(513);
+        Assert.Null(PagedAddressIndex.TryCreate(beyond));
+        using var hashed = AddressIndex.For(Packed(beyond));
+        Assert.IsType<HashedAddressIndex>(hashed);
+        for (int node = 0; node < beyond.Length; node++)
+            Assert.Equal(node, hashed.Find(beyond[node]));
+        Assert.Equal(-1, hashed.Find(beyond[512] + 8));
+    }
 }
