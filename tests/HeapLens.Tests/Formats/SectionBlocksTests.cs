@@ -130,6 +130,25 @@ public sealed class SectionBlocksTests
     }
 
     [Fact]
+    public void Incompressible_blocks_that_deflate_to_more_than_their_first_buffer_read_back()
+    {
+        // Random bytes deflate to a little more than themselves: each 1 MB block's output outgrows the 64 KB
+        // it starts with, several times over.
+        var values = new byte[(3 << 20) + 5];
+        new Random(17).NextBytes(values);
+        using var file = new MemoryStream();
+        using (var threads = new BlockDeflater(2))
+        using (var section = new SectionWriter(file, SectionTag.Sizes, threads))
+        {
+            section.Write(values);
+            section.Finish();
+        }
+        var stored = file.ToArray().AsSpan(SectionWriter.HeaderSize);
+        Assert.True(stored.Length > values.Length, $"{stored.Length} stored bytes for {values.Length} random ones");
+        Assert.Equal(values, Inflate(stored));
+    }
+
+    [Fact]
     public void A_section_not_finished_writes_nothing()
     {
         using var file = new MemoryStream();
@@ -182,6 +201,21 @@ public sealed class SectionBlocksTests
         Assert.Throws<ObjectDisposedException>(section.Finish);
         section.Dispose();
         Assert.Equal(0, file.Length);
+    }
+
+    [Fact]
+    public void A_block_s_output_waits_for_its_deflation()
+    {
+        // The writer asks for each block's bytes as soon as the section ends, while a thread may still be
+        // deflating it: the bytes come when they are done, never half-made.
+        byte[] raw = System.Buffers.ArrayPool<byte>.Shared.Rent(16);
+        raw.AsSpan().Fill(42);
+        var block = new DeflateBlock(raw, 16, last: true);
+        var output = Task.Run(() => block.Output().ToArray());
+        Assert.False(output.Wait(200), "the output came before the block was deflated");
+        block.Compress();
+        Assert.Equal(Enumerable.Repeat((byte)42, 16), Inflate(output.Result));
+        block.Dispose();
     }
 
     [Fact]
