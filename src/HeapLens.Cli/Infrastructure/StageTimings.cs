@@ -5,7 +5,8 @@ namespace HeapLens.Cli.Infrastructure;
 
 /// <summary>
 /// `snapshot --timings` (a debug option): one line on stderr when a capture enters a stage, with the wall
-/// time and this process's CPU time since the command started, to find where a capture's time goes.
+/// time and this process's CPU time since the command started, to find where a capture's time goes, and the
+/// time of day (UTC), to line the stages up with the target's own clock (the snapshot's GC start and pause).
 /// Reported on the capturing thread as it happens (not posted like <see cref="Progress{T}"/>, which would
 /// shift the times).
 /// </summary>
@@ -30,6 +31,6 @@ internal sealed class StageTimings(TextWriter output) : IProgress<CaptureProgres
     {
         double cpu = (Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart).TotalSeconds;
         lock (output)
-            output.WriteLine($"timing {stage,-14} wall {_clock.Elapsed.TotalSeconds,7:0.000} s  cpu {cpu,7:0.000} s  stream {bytes >> 20,6} MB  objects {objects,11:N0}");
+            output.WriteLine($"timing {stage,-14} wall {_clock.Elapsed.TotalSeconds,7:0.000} s  cpu {cpu,7:0.000} s  stream {bytes >> 20,6} MB  objects {objects,11:N0}  utc {DateTime.UtcNow:HH:mm:ss.fff}");
     }
 }
