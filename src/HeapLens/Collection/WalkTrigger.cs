@@ -22,10 +22,12 @@ internal sealed class WalkTrigger : IAsyncDisposable
     public const int BufferMegabytes = 1;
 
     private readonly CancellationTokenSource _abandon = new();
+    private readonly Task _ended;
 
     private WalkTrigger(Func<CancellationToken, Task<EventPipeSession?>> start)
     {
         Started = Task.Run(() => start(_abandon.Token));
+        _ended = EndWhenStartedAsync();
     }
 
     /// <summary>
@@ -37,11 +39,13 @@ internal sealed class WalkTrigger : IAsyncDisposable
     /// <param name="start">Starts the trigger session (its request returns when the walking GC is over).</param>
     public static WalkTrigger Start(Func<CancellationToken, Task<EventPipeSession?>> start) => new(start);
 
-    /// <summary>Ends the trigger session, or abandons a request still waiting for the target (the capture gave up).</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Ends the trigger session as soon as its request has returned: the GC it asked for is over, and the session has
+    /// nothing more to do. Its stop is a round trip to the target (~130 ms measured on 23.5M objects), which this way
+    /// overlaps the end of the walk's stream and the graph's build instead of following them.
+    /// </summary>
+    private async Task EndWhenStartedAsync()
     {
-        if (!Started.IsCompleted)
-            _abandon.Cancel();
         try
         {
             using var session = await Started.ConfigureAwait(false);
@@ -51,6 +55,17 @@ internal sealed class WalkTrigger : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or HeapLensException)
         {
             // Abandoned or refused: the capture reports its own outcome.
+        }
+    }
+
+    /// <summary>Waits for the trigger session's end, abandoning a request still waiting for the target (the capture gave up).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!Started.IsCompleted)
+            _abandon.Cancel();
+        try
+        {
+            await _ended.ConfigureAwait(false);
         }
         finally
         {
