@@ -81,8 +81,10 @@ public static class HeapSnapshotCollector
             await using var recording = new SessionRecording(session.EventStream, options.TempDirectory,
                 $".heaplens-{target.Id}-{Guid.NewGuid():N}.nettrace", options.KeepStreamPath);
             using var walkDone = new ManualResetEventSlim();
+            var walkEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Action? stopParsing = null;
             Task? parse = null;
+            Task? stopping = null;
             try
             {
                 parse = Task.Factory.StartNew(() =>
@@ -94,6 +96,7 @@ public static class HeapSnapshotCollector
                         {
                             parser = p;
                             p.WalkCompleted += walkDone.Set;
+                            p.PauseMeasured += () => walkEnded.TrySetResult();
                         },
                         onStopper: stop => stopParsing = stop,
                         refuseTruncated: false);
@@ -101,17 +104,32 @@ public static class HeapSnapshotCollector
 
                 progress?.Report(new CaptureProgress(CaptureStage.WaitingForGc, 0, 0));
                 trigger = options.StreamDuringPause ? WalkTrigger.Start(abandon => StartTriggerAsync(client, target, options.Timeout, abandon)) : null;
-                await WaitForWalkAsync(recording, walkDone, parse, trigger?.Started ?? Task.CompletedTask, parser: () => parser, options.Timeout,
+                await WaitForWalkAsync(recording, walkDone, walkEnded.Task, parse, trigger?.Started ?? Task.CompletedTask, parser: () => parser, options.Timeout,
                     progress, cancellationToken).ConfigureAwait(false);
                 // A live target that refused the trigger says why; the walk never began.
                 if (trigger is not null && trigger.Started.IsFaulted && !walkDone.IsSet)
                     await trigger.Started.ConfigureAwait(false);
                 bool streamEndedBeforeStop = recording.Completion.IsCompleted;
                 progress?.Report(new CaptureProgress(CaptureStage.Finishing, recording.BytesWritten, parser?.Builder.NodeCount ?? 0));
-                await StopAsync(session).ConfigureAwait(false);
-                await recording.Completion.ConfigureAwait(false);
+                if (walkEnded.Task.IsCompleted && stopParsing is { } stop)
+                {
+                    // The walk's last event is in: the reader has taken every event of the walk (it takes the GC's end
+                    // only once no earlier walk event can still come, and the restart after it), so what the stream
+                    // still holds is not the walk's. The runtime's stop waits for its streaming thread, which sleeps
+                    // 100 ms between flushes: the stream's end is awaited after the build, not before it.
+                    stop();
+                    recording.StopFollowers();
+                    stopping = StopAsync(session);
+                }
+                else
+                {
+                    stopping = StopAsync(session);
+                    await stopping.ConfigureAwait(false);
+                    await recording.Completion.ConfigureAwait(false);
+                }
                 await parse.ConfigureAwait(false);
                 progress?.Report(new CaptureProgress(CaptureStage.StreamRead, recording.BytesWritten, read?.Parser.Builder.NodeCount ?? 0));
+                _ = recording.CloseInBackground(); // read: its file is not needed any more, and its disposal awaits the close
                 parser = read?.Parser;
                 var builder = parser?.Builder;
 
@@ -141,7 +159,7 @@ public static class HeapSnapshotCollector
                     stopParsing?.Invoke();
                 if (trigger is not null)
                     await trigger.DisposeAsync().ConfigureAwait(false);
-                await StopAsync(session).ConfigureAwait(false);
+                await (stopping ?? StopAsync(session)).ConfigureAwait(false);
                 if (parse is not null)
                 {
                     await recording.Completion.ConfigureAwait(false);
@@ -248,6 +266,7 @@ public static class HeapSnapshotCollector
     private static async Task WaitForWalkAsync(
         SessionRecording recording,
         ManualResetEventSlim walkDone,
+        Task walkEnded,
         Task parse,
         Task triggered,
         Func<HeapWalkParser?> parser,
@@ -264,7 +283,10 @@ public static class HeapSnapshotCollector
                && clock.Elapsed < timeout)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            // Woken at once by the walk's last event (the runtime's restart after the GC), so that the session stops
+            // as soon as the walk is in; otherwise every 100 ms, to report progress and notice every other end.
+            await Task.WhenAny(walkEnded, Task.Delay(100, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
             long bytes = recording.BytesWritten;
             long objects = parser()?.Builder.NodeCount ?? 0;
             var stage = parser()?.GcNumber >= 0 ? CaptureStage.Streaming : CaptureStage.WaitingForGc;

@@ -132,12 +132,19 @@ internal sealed class HeapWalkParser
         WalkCompleted?.Invoke();
     }
 
+    /// <summary>
+    /// Raised on the parsing thread when the walking GC's pause is measured (the runtime's restart after it): the
+    /// last event of the walk that a capture waits for.
+    /// </summary>
+    public event Action? PauseMeasured;
+
     public void OnRestartEnd(double timeMs)
     {
         if (!WalkComplete || !double.IsNaN(PauseMilliseconds))
             return;
         double start = _suspendStartMs <= _gcStartMs ? _suspendStartMs : _gcStartMs;
         PauseMilliseconds = timeMs - (double.IsNaN(start) ? _gcStartMs : start);
+        PauseMeasured?.Invoke();
     }
 
     /// <summary>The GC's own duration, for when the restart event did not make it into the stream.</summary>

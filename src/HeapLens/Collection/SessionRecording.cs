@@ -21,10 +21,13 @@ internal sealed class SessionRecording : IAsyncDisposable
     // reader that takes over (TraceEvent) when the fast reader does not know the stream.
     private readonly FileStream _fallbackReader;
     private readonly Task _copy;
+    private readonly Lock _closing = new();
+    private Task? _closed;
     private readonly SemaphoreSlim _dataArrived = new(0);
     private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _bytesWritten;
     private volatile bool _finished;
+    private volatile bool _followersStopped;
     private int _followersOpened;
 
     /// <param name="keepPath">Where to keep the raw stream after the capture (a debug option); null: nowhere.</param>
@@ -122,6 +125,16 @@ internal sealed class SessionRecording : IAsyncDisposable
     };
 
     /// <summary>
+    /// Ends the followers where they are, even inside a block, while the recording goes on: for a reader that has
+    /// taken what it needs and would otherwise wait for the runtime's next flush to finish the block it is in.
+    /// </summary>
+    public void StopFollowers()
+    {
+        _followersStopped = true;
+        _dataArrived.Release();
+    }
+
+    /// <summary>
     /// A second reader of the whole recording from its start, for a second pass once the recording has
     /// ended (the file still has no name: it is reached through this process's descriptor, or on
     /// Windows through its delete-on-close name). Valid until this recording is disposed.
@@ -134,7 +147,21 @@ internal sealed class SessionRecording : IAsyncDisposable
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1 << 16);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Closes the recording on the thread pool once the session's stream has ended, and returns at once: for when the
+    /// stream has been read and the capture goes on. Closing the last descriptor of the unnamed file is when the
+    /// kernel frees its pages, tens of milliseconds for a 1 GB walk (measured: 63-83 ms on 23.5M objects), which
+    /// this way overlap the graph's build. Disposing waits for the same close.
+    /// </summary>
+    public Task CloseInBackground()
+    {
+        lock (_closing)
+            return _closed ??= Task.Run(CloseAsync);
+    }
+
+    public ValueTask DisposeAsync() => new(CloseInBackground());
+
+    private async Task CloseAsync()
     {
         try
         {
@@ -162,7 +189,7 @@ internal sealed class SessionRecording : IAsyncDisposable
                 // Read what has been written; the finished flag is checked before the read so that
                 // bytes written just before the end are never missed.
                 bool finished = recording._finished;
-                if (recording.Failure is not null)
+                if (recording.Failure is not null || recording._followersStopped)
                     return 0;
                 int read = _reader.Read(buffer);
                 if (read > 0 || finished)

@@ -26,7 +26,10 @@ internal static class HeapWalkReading
 {
     /// <param name="open">Opens the stream from its start; called a second time for a fallback.</param>
     /// <param name="onParser">Told of each tracker as reading starts, for progress and early completion.</param>
-    /// <param name="onStopper">Told how to stop the reading that is going on (from another thread).</param>
+    /// <param name="onStopper">
+    /// Told how to stop the reading that is going on (from another thread). A stopped reading is not a cut stream: a
+    /// stream that then ends inside a block (its follower was stopped too) is no problem of the stream's.
+    /// </param>
     public static HeapWalkRead Read(Func<Stream> open, HeapWalkReader reader, Action<HeapWalkParser>? onParser = null,
         Action<Action>? onStopper = null, bool refuseTruncated = true)
     {
@@ -40,11 +43,19 @@ internal static class HeapWalkReading
                 onParser?.Invoke(parser);
                 using var stream = open();
                 var fast = new HeapWalkStreamReader(stream, parser);
-                onStopper?.Invoke(fast.Stop);
+                bool stopped = false;
+                onStopper?.Invoke(() =>
+                {
+                    stopped = true;
+                    fast.Stop();
+                });
                 string? problem = null;
                 try
                 {
                     fast.Read();
+                }
+                catch (CorruptNettraceException) when (Volatile.Read(ref stopped))
+                {
                 }
                 catch (CorruptNettraceException e) when (!refuseTruncated)
                 {
@@ -83,11 +94,19 @@ internal static class HeapWalkReading
             {
                 var parser = new HeapWalkParser(source, traceBuilder);
                 onParser?.Invoke(parser);
-                onStopper?.Invoke(source.StopProcessing);
+                bool stopped = false;
+                onStopper?.Invoke(() =>
+                {
+                    stopped = true;
+                    source.StopProcessing();
+                });
                 string? problem = null;
                 try
                 {
                     source.Process();
+                }
+                catch (Exception e) when (e is not OutOfMemoryException and not HeapLensException && Volatile.Read(ref stopped))
+                {
                 }
                 catch (Exception e) when (e is not OutOfMemoryException and not HeapLensException)
                 {
