@@ -52,9 +52,12 @@ public sealed class HeapSnapRefusalTests : IDisposable
         string cutVersion2 = Write([.. "HEAPSNAP"u8, 2, 0, 0, 0]);
         Assert.Equal($"{cutVersion2} is truncated (an incomplete or interrupted write?)", Refusal(cutVersion2));
         byte[] newer = SnapshotSections.SmallFile();
-        newer[8] = 2;
-        string version2 = Write(newer);
-        Assert.Equal($"{version2} is a version 2 snapshot; this HeapLens reads version 1", Refusal(version2));
+        newer[8] = 3;
+        string version3 = Write(newer);
+        Assert.Equal($"{version3} is a version 3 snapshot; this HeapLens reads versions 1 to 2", Refusal(version3));
+        newer[8] = 0;
+        string version0 = Write(newer);
+        Assert.Equal($"{version0} is a version 0 snapshot; this HeapLens reads versions 1 to 2", Refusal(version0));
     }
 
     [Fact]
