@@ -90,6 +90,18 @@ public sealed class HeapSnapRefusalTests : IDisposable
     }
 
     [Fact]
+    public void A_codec_this_version_does_not_know_is_named_with_its_section()
+    {
+        byte[] file = SnapshotSections.SmallFile();
+        int at = 16;
+        while (System.Text.Encoding.ASCII.GetString(file, at, 4) != "EDGE")
+            at += SectionWriter.HeaderSize + (int)BitConverter.ToInt64(file, at + 16);
+        BitConverter.TryWriteBytes(file.AsSpan(at + 4), 7u);
+        string path = Write(file);
+        Assert.Equal($"{path} is corrupt: section 'EDGE' uses codec 7, which this HeapLens does not read", Refusal(path));
+    }
+
+    [Fact]
     public void A_section_this_version_does_not_know_is_skipped()
     {
         var sections = SmallSections();
