@@ -31,23 +31,18 @@ internal static class Lz4Blocks
     /// <summary>The most stored bytes an LZ4 block of <paramref name="rawBytes"/> needs: LZ4's own bound, raw + raw/255 + 16.</summary>
     public static int MaxStoredBytes(int rawBytes) => LZ4Codec.MaximumOutputSize(rawBytes);
 
-    /// <summary>One block of <paramref name="raw"/> (1 to <see cref="MaxRawBytes"/> bytes), header and LZ4 bytes.</summary>
-    public static void Encode(ReadOnlySpan<byte> raw, Stream output)
+    /// <summary>
+    /// One block of <paramref name="raw"/> (1 to <see cref="MaxRawBytes"/> bytes), header and LZ4 bytes, into
+    /// <paramref name="block"/> (at least <see cref="HeaderSize"/> + <see cref="MaxStoredBytes"/> long); returns its length.
+    /// </summary>
+    public static int Encode(ReadOnlySpan<byte> raw, Span<byte> block)
     {
-        byte[] scratch = ArrayPool<byte>.Shared.Rent(HeaderSize + MaxStoredBytes(raw.Length));
-        try
-        {
-            int stored = LZ4Codec.Encode(raw, scratch.AsSpan(HeaderSize), LZ4Level.L00_FAST);
-            if (stored <= 0)
-                throw new IOException($"LZ4 could not compress a block of {raw.Length:N0} bytes");
-            BinaryPrimitives.WriteUInt32LittleEndian(scratch, (uint)raw.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(scratch.AsSpan(4), (uint)stored);
-            output.Write(scratch, 0, HeaderSize + stored);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
-        }
+        int stored = LZ4Codec.Encode(raw, block[HeaderSize..], LZ4Level.L00_FAST);
+        if (stored <= 0)
+            throw new IOException($"LZ4 could not compress a block of {raw.Length:N0} bytes");
+        BinaryPrimitives.WriteUInt32LittleEndian(block, (uint)raw.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(block[4..], (uint)stored);
+        return HeaderSize + stored;
     }
 }
 

@@ -58,10 +58,24 @@ internal sealed class SectionBlock : IDisposable
 
     private void CompressLz4()
     {
-        var raw = _raw.AsSpan(0, _length);
-        _output = new BlockBuffer(raw.IsEmpty ? 0 : Lz4Blocks.HeaderSize + Lz4Blocks.MaxStoredBytes(raw.Length));
-        if (!raw.IsEmpty)
-            Lz4Blocks.Encode(raw, _output);
+        if (_length == 0)
+        {
+            _output = new BlockBuffer(0); // an empty section has no blocks
+            return;
+        }
+        // Compressed into a scratch array of LZ4's bound, then kept at its exact length: a section's blocks wait
+        // for their turn, and each would otherwise hold its bound (the raw size and more) for a third of it.
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(Lz4Blocks.HeaderSize + Lz4Blocks.MaxStoredBytes(_length));
+        try
+        {
+            int length = Lz4Blocks.Encode(_raw.AsSpan(0, _length), scratch);
+            _output = new BlockBuffer(length);
+            _output.Write(scratch.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
     }
 
     private void Deflate()
