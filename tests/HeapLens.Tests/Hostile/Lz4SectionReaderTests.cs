@@ -229,4 +229,21 @@ public sealed class Lz4SectionReaderTests
         reader.Next();
         Assert.Equal($"{Path} is truncated (an incomplete or interrupted write?)", Refusal(() => reader.ReadRemaining()));
     }
+
+    [Fact]
+    public void The_block_stream_counts_what_it_gave_and_an_empty_read_takes_no_block()
+    {
+        byte[] stored = [.. Block(Bytes(10)), .. Block(Bytes(20))];
+        using var blocks = new Lz4BlockStream(new MemoryStream(stored), stored.Length, 30, what => new HeapLensException(what));
+        Assert.Equal(0, blocks.Read([]));
+        Assert.Equal(stored.Length, blocks.StoredLeft);
+        var piece = new byte[4];
+        Assert.Equal(4, blocks.Read(piece));   // from the first block, decoded into the stream's own buffer
+        Assert.Equal(4, blocks.Position);
+        Assert.Equal(6, blocks.Read(new byte[100])); // the rest of that block only
+        Assert.Equal(20, blocks.Read(new byte[100])); // the next block, straight into the caller's buffer
+        Assert.Equal(30, blocks.Position);
+        Assert.Equal(0, blocks.StoredLeft);
+        Assert.Equal(0, blocks.Read(new byte[100]));
+    }
 }

@@ -284,7 +284,7 @@ public static class HeapSnapFile
             section.Write<ulong>(chunk.AsSpan(0, read));
     }
 
-    // Addresses are nearly sorted, so their deltas are small numbers that deflate well.
+    // Addresses are nearly sorted, so their deltas are small numbers that compress well.
     private static void WriteDeltas(SectionWriter section, ulong[] values)
     {
         var chunk = new ulong[ChunkValues];
