@@ -49,10 +49,16 @@ if (args.Length >= 4 && args[0] == "--parse-parts")
     ParseParts.Run(args[1], long.Parse(args[2]), long.Parse(args[3]));
     return;
 }
-// `--write <file.heapsnap> [runs]`: the snapshot's write alone, wall and CPU per run and the file's size (see WriteRun).
+// `--write <file.heapsnap> [runs] [keep.heapsnap]`: the snapshot's write alone, wall and CPU per run and the file's size (see WriteRun).
 if (args.Length >= 2 && args[0] == "--write")
 {
-    WriteRun.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 5);
+    WriteRun.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 5, args.Length > 3 ? args[3] : null);
+    return;
+}
+// `--read <file.heapsnap> [runs]`: HeapSnapFile.Read alone, wall and CPU per run (see ReadRun).
+if (args.Length >= 2 && args[0] == "--read")
+{
+    ReadRun.Run(args[1], args.Length > 2 ? int.Parse(args[2]) : 5);
     return;
 }
 // `--scan [runs]`: the CPU time of one look for .NET processes, fresh and remembered (see ScanRun).

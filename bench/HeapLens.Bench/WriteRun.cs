@@ -7,11 +7,12 @@ namespace HeapLens.Bench;
 /// <summary>
 /// `--write file.heapsnap [runs]`: the snapshot's write alone (what a capture does last), timed: the file is read
 /// once, then written again `runs` times to a temporary file beside it, each run's wall and CPU time (the whole
-/// process, so the compressing threads count) printed with the file's size as one JSON line.
+/// process, so the compressing threads count) printed with the file's size as one JSON line. With `keep`, the
+/// last run's file is kept there (a version-2 copy of a version-1 file, for `--read`).
 /// </summary>
 internal static class WriteRun
 {
-    public static void Run(string path, int runs)
+    public static void Run(string path, int runs, string? keep = null)
     {
         var snapshot = HeapSnapFile.Read(path);
         string output = path + ".write-bench";
@@ -33,6 +34,8 @@ internal static class WriteRun
         }
         finally
         {
+            if (keep is not null && File.Exists(output))
+                File.Move(output, keep, overwrite: false);
             File.Delete(output);
         }
         Console.WriteLine(JsonSerializer.Serialize(new

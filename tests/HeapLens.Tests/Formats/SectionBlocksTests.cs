@@ -7,10 +7,11 @@ using Xunit;
 namespace HeapLens.Tests.Formats;
 
 /// <summary>
-/// A section's payload is deflated in blocks, on several threads, into one DEFLATE stream: whatever the
-/// payload's length against the block size, and however many threads, the stored bytes inflate in one go
-/// (a plain DeflateStream, not HeapLens's reader) to exactly the payload, the header tells their true
-/// lengths and checksum, and the bytes are the same whichever threads deflated them.
+/// A section's payload is compressed in blocks, on several threads, with the section's codec: LZ4 blocks (each
+/// behind its lengths) or one DEFLATE stream. Whatever the payload's length against the block size, and however
+/// many threads, the stored bytes decode with another library than HeapLens's reader (K4os's LZ4Codec block by
+/// block, a plain DeflateStream in one go) to exactly the payload, the header tells the codec, the true lengths
+/// and the checksum, and the bytes are the same whichever threads compressed them.
 /// </summary>
 public sealed class SectionBlocksTests
 {
@@ -19,10 +20,11 @@ public sealed class SectionBlocksTests
     private static byte[] Payload(int length) => Enumerable.Range(0, length).Select(i => (byte)(i * 31 % 251)).ToArray();
 
     /// <summary>The section as written, the payload given in writes of <paramref name="writeLength"/> bytes.</summary>
-    private static byte[] Section(byte[] payload, BlockDeflater? deflater, int writeLength = 5, int blockBytes = BlockBytes)
+    private static byte[] Section(byte[] payload, BlockCompressor? compressor, int writeLength = 5, int blockBytes = BlockBytes,
+        SectionCodec codec = SectionCodec.Deflate)
     {
         using var file = new MemoryStream();
-        using (var section = new SectionWriter(file, SectionTag.Sizes, deflater, blockBytes))
+        using (var section = new SectionWriter(file, SectionTag.Sizes, compressor, blockBytes, codec))
         {
             for (int at = 0; at < payload.Length; at += writeLength)
                 section.Write(payload.AsSpan(at, Math.Min(writeLength, payload.Length - at)));
@@ -39,41 +41,121 @@ public sealed class SectionBlocksTests
         return raw.ToArray();
     }
 
-    [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(6)]
-    [InlineData(7)]
-    [InlineData(8)]
-    [InlineData(14)]
-    [InlineData(15)]
-    [InlineData(100)]
-    public void Any_length_against_the_block_size_is_one_stream_of_exactly_the_payload(int length)
+    private static byte[] Decode(SectionCodec codec, ReadOnlySpan<byte> stored) =>
+        codec == SectionCodec.Lz4Blocks ? Hostile.SnapshotSections.Lz4Decode(stored) : Inflate(stored);
+
+    /// <summary>The raw lengths of an LZ4 section's blocks, in order.</summary>
+    private static List<int> Lz4BlockLengths(ReadOnlySpan<byte> stored)
     {
+        var lengths = new List<int>();
+        while (!stored.IsEmpty)
+        {
+            lengths.Add((int)BinaryPrimitives.ReadUInt32LittleEndian(stored));
+            stored = stored[(8 + (int)BinaryPrimitives.ReadUInt32LittleEndian(stored[4..]))..];
+        }
+        return lengths;
+    }
+
+    public static TheoryData<uint, int, int> CodecsThreadsLengths()
+    {
+        var data = new TheoryData<uint, int, int>();
+        foreach (var codec in new[] { SectionCodec.Lz4Blocks, SectionCodec.Deflate })
+            foreach (int threads in new[] { 0, 1, 3, 4 })
+                foreach (int length in new[] { 0, 1, 6, 7, 8, 13, 14, 15, 20, 21, 22, 100 })
+                    data.Add((uint)codec, threads, length);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CodecsThreadsLengths))]
+    public void Any_length_against_the_block_size_decodes_to_exactly_the_payload(uint codecNumber, int threads, int length)
+    {
+        var codec = (SectionCodec)codecNumber;
         byte[] payload = Payload(length);
-        using var threads = new BlockDeflater(3);
-        foreach (byte[] section in new[] { Section(payload, null), Section(payload, threads), Section(payload, threads, writeLength: 100) })
+        using var compressor = threads == 0 ? null : new BlockCompressor(threads);
+        foreach (byte[] section in new[] { Section(payload, compressor, codec: codec), Section(payload, compressor, writeLength: 100, codec: codec) })
         {
             var stored = section.AsSpan(SectionWriter.HeaderSize);
             Assert.Equal(SectionTag.Sizes, BinaryPrimitives.ReadUInt32LittleEndian(section));
-            Assert.Equal(SectionWriter.CodecDeflate, BinaryPrimitives.ReadUInt32LittleEndian(section.AsSpan(4)));
+            Assert.Equal((uint)codec, BinaryPrimitives.ReadUInt32LittleEndian(section.AsSpan(4)));
             Assert.Equal(length, BinaryPrimitives.ReadInt64LittleEndian(section.AsSpan(8)));
             Assert.Equal(stored.Length, BinaryPrimitives.ReadInt64LittleEndian(section.AsSpan(16)));
             Assert.Equal(XxHash64.HashToUInt64(stored), BinaryPrimitives.ReadUInt64LittleEndian(section.AsSpan(24)));
-            Assert.Equal(payload, Inflate(stored));
+            Assert.Equal(payload, Decode(codec, stored));
+            if (codec == SectionCodec.Lz4Blocks) // full blocks, then the rest; no empty block, none at all for no bytes
+                Assert.Equal(Enumerable.Repeat(BlockBytes, length / BlockBytes).Concat(length % BlockBytes == 0 ? [] : [length % BlockBytes]),
+                    Lz4BlockLengths(stored));
+            var reader = new SectionReader(new MemoryStream(section), "test.heapsnap");
+            reader.Next();
+            Assert.Equal(payload, reader.ReadRemaining());
+            reader.Finish();
+        }
+    }
+
+    [Theory]
+    [InlineData((uint)SectionCodec.Lz4Blocks)]
+    [InlineData((uint)SectionCodec.Deflate)]
+    public void The_bytes_do_not_depend_on_the_threads_or_how_the_payload_was_handed_in(uint codecNumber)
+    {
+        var codec = (SectionCodec)codecNumber;
+        byte[] payload = Payload(1000);
+        byte[] alone = Section(payload, null, codec: codec);
+        foreach (int threads in new[] { 1, 3, 4 })
+        {
+            using var compressor = new BlockCompressor(threads);
+            Assert.Equal(alone, Section(payload, compressor, codec: codec));
+            Assert.Equal(alone, Section(payload, compressor, writeLength: 3, codec: codec));
+            Assert.Equal(alone, Section(payload, compressor, writeLength: 1000, codec: codec));
         }
     }
 
     [Fact]
-    public void The_bytes_do_not_depend_on_the_threads_or_how_the_payload_was_handed_in()
+    public void The_default_codec_is_lz4_in_blocks_of_one_megabyte()
     {
-        byte[] payload = Payload(1000);
-        byte[] alone = Section(payload, null);
-        using var one = new BlockDeflater(1);
-        using var four = new BlockDeflater(4);
-        Assert.Equal(alone, Section(payload, one));
-        Assert.Equal(alone, Section(payload, four, writeLength: 3));
-        Assert.Equal(alone, Section(payload, four, writeLength: 1000));
+        byte[] payload = Payload((1 << 20) + 1);
+        using var file = new MemoryStream();
+        using (var section = new SectionWriter(file, SectionTag.Sizes))
+        {
+            section.Write(payload);
+            section.Finish();
+        }
+        byte[] written = file.ToArray();
+        Assert.Equal((uint)SectionCodec.Lz4Blocks, BinaryPrimitives.ReadUInt32LittleEndian(written.AsSpan(4)));
+        Assert.Equal([1 << 20, 1], Lz4BlockLengths(written.AsSpan(SectionWriter.HeaderSize)));
+    }
+
+    [Fact]
+    public void Lz4_blocks_up_to_the_most_a_reader_accepts_are_written_and_no_larger()
+    {
+        byte[] payload = Payload(Lz4Blocks.MaxRawBytes + 1);
+        byte[] section = Section(payload, null, writeLength: 1 << 20, blockBytes: Lz4Blocks.MaxRawBytes, codec: SectionCodec.Lz4Blocks);
+        Assert.Equal([Lz4Blocks.MaxRawBytes, 1], Lz4BlockLengths(section.AsSpan(SectionWriter.HeaderSize)));
+        var reader = new SectionReader(new MemoryStream(section), "test.heapsnap");
+        reader.Next();
+        Assert.Equal(payload, reader.ReadRemaining());
+        reader.Finish();
+        using var file = new MemoryStream();
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SectionWriter(file, SectionTag.Sizes, null, Lz4Blocks.MaxRawBytes + 1));
+        // DEFLATE has no block header, hence no such limit.
+        new SectionWriter(file, SectionTag.Sizes, null, Lz4Blocks.MaxRawBytes + 1, SectionCodec.Deflate).Dispose();
+    }
+
+    [Fact]
+    public void Incompressible_lz4_blocks_stay_within_lz4_s_bound()
+    {
+        var values = new byte[(1 << 20) + 5];
+        new Random(17).NextBytes(values);
+        using var file = new MemoryStream();
+        using (var threads = new BlockCompressor(2))
+        using (var section = new SectionWriter(file, SectionTag.Sizes, threads))
+        {
+            section.Write(values);
+            section.Finish();
+        }
+        var stored = file.ToArray().AsSpan(SectionWriter.HeaderSize);
+        int first = (int)BinaryPrimitives.ReadUInt32LittleEndian(stored[4..]);
+        Assert.InRange(first, (1 << 20) + 1, (1 << 20) + (1 << 20) / 255 + 16);
+        Assert.Equal(values, Hostile.SnapshotSections.Lz4Decode(stored));
     }
 
     [Fact]
@@ -82,7 +164,7 @@ public sealed class SectionBlocksTests
         // Three blocks of 7: each deflated alone is a stream of its own. Cut at each empty stored block
         // (00 00 FF FF), the section's bytes are exactly those three, in order.
         byte[] payload = Payload(21);
-        var stored = Section(payload, null).AsSpan(SectionWriter.HeaderSize).ToArray();
+        var stored = Section(payload, null, codec: SectionCodec.Deflate).AsSpan(SectionWriter.HeaderSize).ToArray();
         var blocks = new List<byte[]>();
         int start = 0;
         for (int at = 0; at + 4 <= stored.Length; at++)
@@ -110,14 +192,17 @@ public sealed class SectionBlocksTests
         return raw[..read];
     }
 
-    [Fact]
-    public void A_section_of_several_default_blocks_reads_back_through_the_reader()
+    [Theory]
+    [InlineData((uint)SectionCodec.Lz4Blocks)]
+    [InlineData((uint)SectionCodec.Deflate)]
+    public void A_section_of_several_default_blocks_reads_back_through_the_reader(uint codecNumber)
     {
-        // 4 MB of sizes: four blocks of 1 MB and a bit, deflated by two threads.
+        var codec = (SectionCodec)codecNumber;
+        // 4 MB of sizes: four blocks of 1 MB and a bit, compressed by two threads.
         uint[] values = Enumerable.Range(0, (1 << 20) + 3).Select(i => (uint)(i % 977 * 24)).ToArray();
         using var file = new MemoryStream();
-        using (var threads = new BlockDeflater(2))
-        using (var section = new SectionWriter(file, SectionTag.Sizes, threads))
+        using (var threads = new BlockCompressor(2))
+        using (var section = new SectionWriter(file, SectionTag.Sizes, threads, codec: codec))
         {
             section.Write<uint>(values);
             section.Finish();
@@ -137,8 +222,8 @@ public sealed class SectionBlocksTests
         var values = new byte[(3 << 20) + 5];
         new Random(17).NextBytes(values);
         using var file = new MemoryStream();
-        using (var threads = new BlockDeflater(2))
-        using (var section = new SectionWriter(file, SectionTag.Sizes, threads))
+        using (var threads = new BlockCompressor(2))
+        using (var section = new SectionWriter(file, SectionTag.Sizes, threads, codec: SectionCodec.Deflate))
         {
             section.Write(values);
             section.Finish();
@@ -152,7 +237,7 @@ public sealed class SectionBlocksTests
     public void A_section_not_finished_writes_nothing()
     {
         using var file = new MemoryStream();
-        using var threads = new BlockDeflater(2);
+        using var threads = new BlockCompressor(2);
         using (var section = new SectionWriter(file, SectionTag.Sizes, threads, BlockBytes))
             section.Write(Payload(50)); // six blocks handed over, then abandoned (a failure in the caller)
         Assert.Equal(0, file.Length);
@@ -180,7 +265,7 @@ public sealed class SectionBlocksTests
     public void A_hand_over_to_threads_already_stopped_fails_the_write_and_leaves_nothing_waiting()
     {
         using var file = new MemoryStream();
-        var threads = new BlockDeflater(1);
+        var threads = new BlockCompressor(1);
         threads.Dispose();
         var section = new SectionWriter(file, SectionTag.Sizes, threads, BlockBytes);
         section.Write(Payload(BlockBytes)); // one block, kept until more comes
@@ -193,7 +278,7 @@ public sealed class SectionBlocksTests
     public void A_writer_disposed_takes_no_more_and_can_be_disposed_again()
     {
         using var file = new MemoryStream();
-        using var threads = new BlockDeflater(2);
+        using var threads = new BlockCompressor(2);
         var section = new SectionWriter(file, SectionTag.Sizes, threads, BlockBytes);
         section.Write(Payload(30));
         section.Dispose();
@@ -204,25 +289,28 @@ public sealed class SectionBlocksTests
     }
 
     [Fact]
-    public async Task A_block_s_output_waits_for_its_deflation()
+    public async Task A_block_s_output_waits_for_its_compression()
     {
         // The writer asks for each block's bytes as soon as the section ends, while a thread may still be
-        // deflating it: the bytes come when they are done, never half-made.
+        // compressing it: the bytes come when they are done, never half-made.
         byte[] raw = System.Buffers.ArrayPool<byte>.Shared.Rent(16);
         raw.AsSpan().Fill(42);
-        var block = new DeflateBlock(raw, 16, last: true);
+        var block = new SectionBlock(raw, 16, last: true);
         var output = Task.Run(() => block.Output().ToArray());
-        Assert.NotSame(output, await Task.WhenAny(output, Task.Delay(200))); // nothing before the block is deflated
+        Assert.NotSame(output, await Task.WhenAny(output, Task.Delay(200))); // nothing before the block is compressed
         block.Compress();
-        Assert.Equal(Enumerable.Repeat((byte)42, 16), Inflate(await output));
+        Assert.Equal(Enumerable.Repeat((byte)42, 16), Hostile.SnapshotSections.Lz4Decode(await output));
         block.Dispose();
     }
 
-    [Fact]
-    public void A_block_that_fails_to_deflate_fails_the_section_with_its_reason()
+    [Theory]
+    [InlineData((uint)SectionCodec.Lz4Blocks)]
+    [InlineData((uint)SectionCodec.Deflate)]
+    public void A_block_that_fails_to_compress_fails_the_section_with_its_reason(uint codecNumber)
     {
+        var codec = (SectionCodec)codecNumber;
         byte[] raw = System.Buffers.ArrayPool<byte>.Shared.Rent(16);
-        var block = new DeflateBlock(raw, raw.Length + 1, last: true); // says one byte more than it holds
+        var block = new SectionBlock(raw, raw.Length + 1, last: true, codec); // says one byte more than it holds
         block.Compress();
         var failure = Assert.Throws<IOException>(() => block.Output().Length);
         Assert.StartsWith("could not compress a section: ", failure.Message);

@@ -52,9 +52,12 @@ public sealed class HeapSnapRefusalTests : IDisposable
         string cutVersion2 = Write([.. "HEAPSNAP"u8, 2, 0, 0, 0]);
         Assert.Equal($"{cutVersion2} is truncated (an incomplete or interrupted write?)", Refusal(cutVersion2));
         byte[] newer = SnapshotSections.SmallFile();
-        newer[8] = 2;
-        string version2 = Write(newer);
-        Assert.Equal($"{version2} is a version 2 snapshot; this HeapLens reads version 1", Refusal(version2));
+        newer[8] = 3;
+        string version3 = Write(newer);
+        Assert.Equal($"{version3} is a version 3 snapshot; this HeapLens reads versions 1 to 2", Refusal(version3));
+        newer[8] = 0;
+        string version0 = Write(newer);
+        Assert.Equal($"{version0} is a version 0 snapshot; this HeapLens reads versions 1 to 2", Refusal(version0));
     }
 
     [Fact]
@@ -84,6 +87,18 @@ public sealed class HeapSnapRefusalTests : IDisposable
         Assert.Equal(0, PprofLimitsTests.Mkfifo(fifo));
         // Throws TimeoutException if the open blocks.
         Assert.False(await Task.Run(() => HeapSnapFile.LooksLikeSnapshot(fifo)).WaitAsync(TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public void A_codec_this_version_does_not_know_is_named_with_its_section()
+    {
+        byte[] file = SnapshotSections.SmallFile();
+        int at = 16;
+        while (System.Text.Encoding.ASCII.GetString(file, at, 4) != "EDGE")
+            at += SectionWriter.HeaderSize + (int)BitConverter.ToInt64(file, at + 16);
+        BitConverter.TryWriteBytes(file.AsSpan(at + 4), 7u);
+        string path = Write(file);
+        Assert.Equal($"{path} is corrupt: section 'EDGE' uses codec 7, which this HeapLens does not read", Refusal(path));
     }
 
     [Fact]

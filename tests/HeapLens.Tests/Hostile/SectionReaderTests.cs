@@ -28,7 +28,7 @@ public sealed class SectionReaderTests
     }
 
     /// <summary>A SIZE section with a hand-made header over the given stored bytes (checksum right).</summary>
-    private static byte[] CraftedSizeSection(byte[] stored, long rawLength, uint codec = SectionWriter.CodecDeflate)
+    internal static byte[] CraftedSizeSection(byte[] stored, long rawLength, uint codec = (uint)SectionCodec.Deflate)
     {
         var header = new byte[SectionWriter.HeaderSize];
         BinaryPrimitives.WriteUInt32LittleEndian(header, SectionTag.Sizes);
@@ -62,12 +62,55 @@ public sealed class SectionReaderTests
         reader.Finish();
     }
 
-    [Fact]
-    public void A_header_with_an_unknown_codec_is_refused()
+    [Theory]
+    [InlineData(0u)]
+    [InlineData(3u)]
+    [InlineData(7u)]
+    public void A_header_with_an_unknown_codec_is_refused_with_the_codec(uint codec)
     {
         byte[] section = SizeSection(1, 2);
-        BinaryPrimitives.WriteUInt32LittleEndian(section.AsSpan(4), 7);
-        Assert.Equal($"{Path} is corrupt: bad header of section 'SIZE'", Refusal(() => Open(section, out _)));
+        BinaryPrimitives.WriteUInt32LittleEndian(section.AsSpan(4), codec);
+        Assert.Equal($"{Path} is corrupt: section 'SIZE' uses codec {codec}, which this HeapLens does not read", Refusal(() => Open(section, out _)));
+    }
+
+    [Theory]
+    [InlineData((uint)SectionCodec.Deflate)]
+    [InlineData((uint)SectionCodec.Lz4Blocks)]
+    public void Both_codecs_read_in_version_2(uint codecNumber)
+    {
+        var codec = (SectionCodec)codecNumber;
+        using var file = new MemoryStream();
+        using (var section = new SectionWriter(file, SectionTag.Sizes, codec: codec))
+        {
+            section.Write<int>([5, 6, 7]);
+            section.Finish();
+        }
+        var reader = Open(file.ToArray(), out var header);
+        Assert.Equal((uint)codec, header.Codec);
+        Assert.Equal([5, 6, 7], reader.ReadArray<int>(3));
+        reader.Finish();
+    }
+
+    [Fact]
+    public void A_version_1_file_holds_deflate_only_and_anything_else_is_a_bad_header_as_before()
+    {
+        using var file = new MemoryStream();
+        using (var section = new SectionWriter(file, SectionTag.Sizes, codec: SectionCodec.Deflate))
+        {
+            section.Write<int>([5, 6, 7]);
+            section.Finish();
+        }
+        var reader = new SectionReader(new MemoryStream(file.ToArray()), Path, version: 1);
+        reader.Next();
+        Assert.Equal([5, 6, 7], reader.ReadArray<int>(3));
+        reader.Finish();
+        foreach (uint codec in new[] { 0u, 2u, 7u })
+        {
+            byte[] other = SizeSection(5, 6, 7);
+            BinaryPrimitives.WriteUInt32LittleEndian(other.AsSpan(4), codec);
+            Assert.Equal($"{Path} is corrupt: bad header of section 'SIZE'",
+                Refusal(() => new SectionReader(new MemoryStream(other), Path, version: 1).Next()));
+        }
     }
 
     [Fact]
@@ -236,7 +279,7 @@ public sealed class SectionReaderTests
         Assert.Equal($"{Path} is corrupt: section 'SIZE' {reason}", Refusal(() => reader.ReadRemaining()));
     }
 
-    private sealed class ForwardOnlyStream(byte[] bytes) : Stream
+    internal sealed class ForwardOnlyStream(byte[] bytes) : Stream
     {
         private readonly MemoryStream _inner = new(bytes);
         public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);

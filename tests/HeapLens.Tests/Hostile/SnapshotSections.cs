@@ -16,8 +16,9 @@ internal sealed record CraftedSection(string Tag, byte[] Raw)
 }
 
 /// <summary>
-/// Takes real .heapsnap files apart into sections and puts crafted ones together, with valid
-/// checksums, so that a test reaches the reader's checks past the checksum.
+/// Takes real .heapsnap files apart into sections (either codec) and puts crafted ones together, with valid
+/// checksums, so that a test reaches the reader's checks past the checksum. Crafted files are version 2 with
+/// DEFLATE sections, which version 2 allows: DEFLATE lets a test claim any raw length over junk stored bytes.
 /// </summary>
 internal static class SnapshotSections
 {
@@ -64,10 +65,15 @@ internal static class SnapshotSections
         while (at < file.Length)
         {
             string tag = Encoding.ASCII.GetString(file, at, 4);
+            uint codec = BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(at + 4));
             long stored = BinaryPrimitives.ReadInt64LittleEndian(file.AsSpan(at + 16));
             at += SectionWriter.HeaderSize;
             byte[] raw = [];
-            if (tag != "END!")
+            if (tag != "END!" && codec == (uint)SectionCodec.Lz4Blocks)
+            {
+                raw = Lz4Decode(file.AsSpan(at, (int)stored));
+            }
+            else if (tag != "END!")
             {
                 using var inflate = new DeflateStream(new MemoryStream(file, at, (int)stored), CompressionMode.Decompress);
                 using var buffer = new MemoryStream();
@@ -78,6 +84,26 @@ internal static class SnapshotSections
             at += (int)stored;
         }
         return sections;
+    }
+
+    /// <summary>
+    /// A codec-2 payload decoded as the format's description says, with nothing of HeapLens's reader: blocks of
+    /// an 8-byte header (uint32 raw length, uint32 stored length) and one LZ4 block, decoded by K4os's LZ4Codec.
+    /// </summary>
+    public static byte[] Lz4Decode(ReadOnlySpan<byte> stored)
+    {
+        using var raw = new MemoryStream();
+        while (!stored.IsEmpty)
+        {
+            int rawLength = checked((int)BinaryPrimitives.ReadUInt32LittleEndian(stored));
+            int storedLength = checked((int)BinaryPrimitives.ReadUInt32LittleEndian(stored[4..]));
+            var block = new byte[rawLength];
+            if (K4os.Compression.LZ4.LZ4Codec.Decode(stored.Slice(8, storedLength), block) != rawLength)
+                throw new InvalidDataException("an LZ4 block that does not decode to its raw length");
+            raw.Write(block);
+            stored = stored[(8 + storedLength)..];
+        }
+        return raw.ToArray();
     }
 
     public static byte[] Join(IEnumerable<CraftedSection> sections)
@@ -98,7 +124,7 @@ internal static class SnapshotSections
             }
             var header = new byte[SectionWriter.HeaderSize].AsSpan();
             BinaryPrimitives.WriteUInt32LittleEndian(header, SectionTag.Of(section.Tag));
-            BinaryPrimitives.WriteUInt32LittleEndian(header[4..], section.Tag == "END!" ? 0u : SectionWriter.CodecDeflate);
+            BinaryPrimitives.WriteUInt32LittleEndian(header[4..], section.Tag == "END!" ? 0u : (uint)SectionCodec.Deflate);
             BinaryPrimitives.WriteInt64LittleEndian(header[8..], section.ClaimedRawLength ?? section.Raw.Length);
             BinaryPrimitives.WriteInt64LittleEndian(header[16..], stored.Length);
             BinaryPrimitives.WriteUInt64LittleEndian(header[24..], XxHash64.HashToUInt64(stored));

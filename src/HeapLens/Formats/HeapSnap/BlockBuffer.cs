@@ -3,14 +3,17 @@ using HeapLens.DataStructures;
 namespace HeapLens.Formats.HeapSnap;
 
 /// <summary>
-/// The deflated bytes of one block of a section, kept until the section is written. A MemoryStream grows by
+/// The compressed bytes of one block of a section, kept until the section is written. A MemoryStream grows by
 /// doubling and leaves each outgrown array behind as garbage until a full GC: on a 23.5M-object capture that
 /// was ~90 MB above the graph at the capture's peak, for 43 MB of file. This grows in native memory instead
 /// (a realloc of mapped pages moves without copying), holds about what was written, and frees it at once.
 /// </summary>
 internal sealed class BlockBuffer : Stream
 {
-    private readonly NativeGrowthBuffer<byte> _bytes = new(1 << 16);
+    private readonly NativeGrowthBuffer<byte> _bytes;
+
+    /// <param name="capacity">The room to start with: the most a block can need when that is known (LZ4), else 64 KB.</param>
+    public BlockBuffer(int capacity = 1 << 16) => _bytes = new(capacity);
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {

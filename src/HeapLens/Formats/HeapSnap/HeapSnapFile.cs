@@ -5,13 +5,14 @@ using HeapLens.Snapshots;
 namespace HeapLens.Formats.HeapSnap;
 
 /// <summary>
-/// The .heapsnap file: "HEAPSNAP", a version, then deflated, checksummed sections (metadata, type
+/// The .heapsnap file: "HEAPSNAP", a version, then compressed, checksummed sections (metadata, type
 /// names, node arrays, edges, roots) and an END section. Written to a temporary file and renamed into
 /// place, so a reader never sees half a snapshot. Layout: docs/heapsnap-format.md.
 /// </summary>
 public static class HeapSnapFile
 {
-    public const int Version = 1;
+    /// <summary>The version written; every version from 1 up to it is read (1 holds DEFLATE sections only).</summary>
+    public const int Version = 2;
     private static ReadOnlySpan<byte> Magic => "HEAPSNAP"u8;
     private const int ChunkValues = 1 << 16;
 
@@ -33,26 +34,32 @@ public static class HeapSnapFile
         }
     }
 
-    public static void Write(HeapSnapshot snapshot, string path) =>
-        AtomicFile.Write(path, file => WriteTo(snapshot, file), bufferSize: 1 << 20);
+    public static void Write(HeapSnapshot snapshot, string path) => Write(snapshot, path, SectionCodec.Lz4Blocks);
+
+    /// <summary>
+    /// With <see cref="SectionCodec.Deflate"/>: a version-1 file, as HeapLens wrote before LZ4 (for tests of the
+    /// version-1 read path with real bytes, and for comparisons).
+    /// </summary>
+    internal static void Write(HeapSnapshot snapshot, string path, SectionCodec codec) =>
+        AtomicFile.Write(path, file => WriteTo(snapshot, file, codec), bufferSize: 1 << 20);
 
     /// <summary>
     /// Writes the snapshot to a stream (an HTTP response, a pipe): the same bytes as a file. Unlike
     /// <see cref="Write(HeapSnapshot, string)"/> nothing is atomic: a failure leaves the stream cut.
     /// </summary>
-    public static void Write(HeapSnapshot snapshot, Stream output) => WriteTo(snapshot, output);
+    public static void Write(HeapSnapshot snapshot, Stream output) => WriteTo(snapshot, output, SectionCodec.Lz4Blocks);
 
-    private static void WriteTo(HeapSnapshot snapshot, Stream file)
+    private static void WriteTo(HeapSnapshot snapshot, Stream file, SectionCodec codec)
     {
         // The reader's limits, checked before a byte is written: never a file HeapLens cannot read back.
         if (snapshot.NodeCount > HeapSnapshot.MaxObjects)
             throw new HeapLensException($"the snapshot holds {snapshot.NodeCount:N0} objects; a .heapsnap holds at most {HeapSnapshot.MaxObjects:N0}");
         file.Write(Magic);
         Span<byte> version = stackalloc byte[8];
-        BitConverter.TryWriteBytes(version, Version);
+        BitConverter.TryWriteBytes(version, codec == SectionCodec.Deflate ? 1 : Version);
         file.Write(version); // version, then 4 reserved bytes
 
-        // Deflating is the slow part of writing: each section's blocks are deflated on every core while this
+        // Compressing is the slow part of writing: each section's blocks are compressed on every core while this
         // thread produces the next ones, and each section is written as soon as its blocks are done.
         var sections = new List<(uint Tag, Action<SectionWriter> Write)>
         {
@@ -69,10 +76,10 @@ public static class HeapSnapFile
         if (snapshot.Allocations is { } sites)
             sections.Add((SectionTag.AllocationSites, s => s.Write(AllocationSitesSection.Encode(sites))));
         sections.Add((SectionTag.End, _ => { }));
-        using var deflater = new BlockDeflater(BlockDeflater.DefaultThreads);
+        using var compressor = new BlockCompressor(BlockCompressor.DefaultThreads);
         foreach (var (tag, write) in sections)
         {
-            using var section = new SectionWriter(file, tag, deflater);
+            using var section = new SectionWriter(file, tag, compressor, codec: codec);
             write(section);
             section.Finish();
         }
@@ -111,11 +118,11 @@ public static class HeapSnapFile
             if (read < 16)
                 throw new HeapLensException($"{path} is truncated (an incomplete or interrupted write?)");
             int version = BitConverter.ToInt32(header[8..]);
-            if (version != Version)
-                throw new HeapLensException($"{path} is a version {version} snapshot; this HeapLens reads version {Version}");
+            if (version is < 1 or > Version)
+                throw new HeapLensException($"{path} is a version {version} snapshot; this HeapLens reads versions 1 to {Version}");
             try
             {
-                return ReadSections(new SectionReader(file, path), path);
+                return ReadSections(new SectionReader(file, path, version), path);
             }
             catch (IOException e)
             {
@@ -277,7 +284,7 @@ public static class HeapSnapFile
             section.Write<ulong>(chunk.AsSpan(0, read));
     }
 
-    // Addresses are nearly sorted, so their deltas are small numbers that deflate well.
+    // Addresses are nearly sorted, so their deltas are small numbers that compress well.
     private static void WriteDeltas(SectionWriter section, ulong[] values)
     {
         var chunk = new ulong[ChunkValues];

@@ -11,10 +11,11 @@ namespace HeapLens.Formats.HeapSnap;
 /// Reads sections in order, decompressing payloads straight into the caller's arrays and checking
 /// each section's stored length and XxHash64 before the next one is read.
 /// Lengths in a header are claims, not facts: a stored length must fit in what is left of the file,
-/// a raw length must be one DEFLATE can reach from the stored bytes, and arrays grow only as
-/// decompressed bytes actually arrive, so a small file cannot make the reader allocate gigabytes.
+/// a raw length must be one the section's codec can reach from the stored bytes, and arrays grow only
+/// as decompressed bytes actually arrive, so a small file cannot make the reader allocate gigabytes.
 /// </summary>
-internal sealed class SectionReader(Stream file, string path)
+/// <param name="version">The file's format version: version 1 holds DEFLATE sections only, version 2 also LZ4 blocks.</param>
+internal sealed class SectionReader(Stream file, string path, int version = HeapSnapFile.Version)
 {
     /// <summary>
     /// DEFLATE's best case: a run of one byte costs about 1 bit per 258 output bytes, so one stored
@@ -40,7 +41,7 @@ internal sealed class SectionReader(Stream file, string path)
     }
 
     private BoundedHashingStream? _stored;
-    private DeflateStream? _payload;
+    private Stream? _payload;
     private Header _current;
     private long _rawRead;
 
@@ -54,18 +55,29 @@ internal sealed class SectionReader(Stream file, string path)
             BinaryPrimitives.ReadInt64LittleEndian(bytes[8..]),
             BinaryPrimitives.ReadInt64LittleEndian(bytes[16..]),
             BinaryPrimitives.ReadUInt64LittleEndian(bytes[24..]));
-        if (header.RawLength < 0 || header.StoredLength < 0 || (header.Codec != SectionWriter.CodecDeflate && header.Tag != SectionTag.End))
+        if (header.RawLength < 0 || header.StoredLength < 0 || (version == 1 && header.Codec != (uint)SectionCodec.Deflate && header.Tag != SectionTag.End))
             throw Corrupt($"bad header of section '{header.Name}'");
+        if (header.Tag != SectionTag.End && header.Codec is not ((uint)SectionCodec.Deflate or (uint)SectionCodec.Lz4Blocks))
+            throw Corrupt($"section '{header.Name}' uses codec {header.Codec}, which this HeapLens does not read");
         if (file.CanSeek && header.StoredLength > file.Length - file.Position)
             throw Truncated();
-        if (header.StoredLength > long.MaxValue / MaxDeflateRatio || header.RawLength > header.StoredLength * MaxDeflateRatio + 64)
+        if (header.Codec == (uint)SectionCodec.Lz4Blocks)
+        {
+            if (header.StoredLength > long.MaxValue / Lz4Blocks.MaxRatio || header.RawLength > header.StoredLength * Lz4Blocks.MaxRatio)
+                throw Corrupt($"section '{header.Name}' claims {header.RawLength:N0} bytes from {header.StoredLength:N0} stored, more than LZ4 can expand to");
+        }
+        else if (header.StoredLength > long.MaxValue / MaxDeflateRatio || header.RawLength > header.StoredLength * MaxDeflateRatio + 64)
+        {
             throw Corrupt($"section '{header.Name}' claims {header.RawLength:N0} bytes from {header.StoredLength:N0} stored, more than DEFLATE can expand to");
+        }
         _current = header;
         _rawRead = 0;
         if (header.Tag != SectionTag.End)
         {
             _stored = new BoundedHashingStream(file, header.StoredLength, this);
-            _payload = new DeflateStream(_stored, CompressionMode.Decompress, leaveOpen: true);
+            _payload = header.Codec == (uint)SectionCodec.Lz4Blocks
+                ? new Lz4BlockStream(_stored, header.StoredLength, header.RawLength, what => Corrupt($"section '{header.Name}' has {what}"))
+                : new DeflateStream(_stored, CompressionMode.Decompress, leaveOpen: true);
         }
         return header;
     }
@@ -135,6 +147,8 @@ internal sealed class SectionReader(Stream file, string path)
     {
         if (_rawRead != _current.RawLength)
             throw Corrupt($"section '{_current.Name}' has {_current.RawLength - _rawRead} unexpected bytes");
+        if (_payload is Lz4BlockStream { StoredLeft: > 0 } blocks)
+            throw Corrupt($"section '{_current.Name}' has {blocks.StoredLeft:N0} stored bytes after its last block");
         _payload!.Dispose();
         _stored!.SkipToEnd();
         if (_stored.Hash != _current.Hash)

@@ -8,40 +8,45 @@ namespace HeapLens.Formats.HeapSnap;
 
 /// <summary>
 /// Writes one section: a 36-byte header (tag, codec, raw length, stored length, XxHash64 of the stored
-/// bytes) and the deflated payload. The payload is cut into blocks of raw bytes as it comes, deflated by a
-/// <see cref="BlockDeflater"/>'s threads (or on this thread without one) into one DEFLATE stream; the
-/// section is written to its destination by <see cref="Finish"/>, header first, so the destination need not
+/// bytes) and the compressed payload. The payload is cut into blocks of raw bytes as it comes, compressed by a
+/// <see cref="BlockCompressor"/>'s threads (or on this thread without one) with the section's codec (LZ4 blocks,
+/// or one DEFLATE stream for a version-1 file, see <see cref="SectionBlock"/>); the section is written to its destination by <see cref="Finish"/>, header first, so the destination need not
 /// seek (an HTTP response). What the section holds meanwhile is its compressed bytes and a few raw blocks.
 /// </summary>
 internal sealed class SectionWriter : IDisposable
 {
     public const int HeaderSize = 4 + 4 + 8 + 8 + 8;
-    public const uint CodecDeflate = 1;
 
     /// <summary>
-    /// Raw bytes per block: each block starts the compressor's 32 KB window afresh, so much smaller blocks
-    /// compress worse; much larger ones leave cores idle at a section's end and hold more raw bytes in flight.
+    /// Raw bytes per block: each block starts the compressor's window (64 KB for LZ4, 32 KB for DEFLATE) afresh,
+    /// so much smaller blocks compress worse; much larger ones leave cores idle at a section's end and hold more raw bytes in flight.
     /// </summary>
     internal const int DefaultBlockBytes = 1 << 20;
 
     private readonly Stream _destination;
     private readonly uint _tag;
-    private readonly BlockDeflater? _deflater;
+    private readonly BlockCompressor? _compressor;
     private readonly int _blockBytes;
-    private readonly List<DeflateBlock> _blocks = [];
+    private readonly SectionCodec _codec;
+    private readonly List<SectionBlock> _blocks = [];
     private byte[]? _block;
     private int _filled;
     private long _rawLength;
     private bool _finished;
 
-    /// <param name="deflater">Threads to deflate the blocks; null deflates them on the writing thread.</param>
-    public SectionWriter(Stream destination, uint tag, BlockDeflater? deflater = null, int blockBytes = DefaultBlockBytes)
+    /// <param name="compressor">Threads to compress the blocks; null compresses them on the writing thread.</param>
+    /// <param name="blockBytes">Raw bytes per block: 1 to <see cref="Lz4Blocks.MaxRawBytes"/> for LZ4 (what readers accept).</param>
+    public SectionWriter(Stream destination, uint tag, BlockCompressor? compressor = null, int blockBytes = DefaultBlockBytes,
+        SectionCodec codec = SectionCodec.Lz4Blocks)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(blockBytes, 1);
+        if (codec == SectionCodec.Lz4Blocks)
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(blockBytes, Lz4Blocks.MaxRawBytes);
         _destination = destination;
         _tag = tag;
-        _deflater = deflater;
+        _compressor = compressor;
         _blockBytes = blockBytes;
+        _codec = codec;
         _block = ArrayPool<byte>.Shared.Rent(blockBytes);
     }
 
@@ -72,10 +77,10 @@ internal sealed class SectionWriter : IDisposable
 
     private void HandOver(bool last)
     {
-        var block = new DeflateBlock(_block!, _filled, last);
+        var block = new SectionBlock(_block!, _filled, last, _codec);
         _block = last ? null : ArrayPool<byte>.Shared.Rent(_blockBytes);
         _filled = 0;
-        if (_deflater is null)
+        if (_compressor is null)
         {
             block.Compress();
         }
@@ -83,7 +88,7 @@ internal sealed class SectionWriter : IDisposable
         {
             try
             {
-                _deflater.Submit(block);
+                _compressor.Submit(block);
             }
             catch
             {
@@ -110,7 +115,7 @@ internal sealed class SectionWriter : IDisposable
         }
         Span<byte> header = stackalloc byte[HeaderSize];
         BinaryPrimitives.WriteUInt32LittleEndian(header, _tag);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], CodecDeflate);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)_codec);
         BinaryPrimitives.WriteInt64LittleEndian(header[8..], _rawLength);
         BinaryPrimitives.WriteInt64LittleEndian(header[16..], stored);
         BinaryPrimitives.WriteUInt64LittleEndian(header[24..], hash.GetCurrentHashAsUInt64());
@@ -119,7 +124,7 @@ internal sealed class SectionWriter : IDisposable
             _destination.Write(block.Output());
     }
 
-    /// <summary>Frees the blocks (waiting for those still being deflated); a section not finished is not written.</summary>
+    /// <summary>Frees the blocks (waiting for those still being compressed); a section not finished is not written.</summary>
     public void Dispose()
     {
         _finished = true;

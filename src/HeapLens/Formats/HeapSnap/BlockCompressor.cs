@@ -3,15 +3,15 @@ using System.Collections.Concurrent;
 namespace HeapLens.Formats.HeapSnap;
 
 /// <summary>
-/// Threads that deflate the blocks of a file's sections while the writer goes on producing them. One
-/// section is one DEFLATE stream (see <see cref="DeflateBlock"/>), but its blocks are deflated independently,
-/// so a section's compression (EDGE alone was ~0.6 s of a 23.5M-object capture's write, on one core while the
-/// other waited) is spread over every core. The queue holds at most one block per thread: the raw bytes in
-/// flight stay a few blocks, whatever the section's size.
+/// Threads that compress the blocks of a file's sections while the writer goes on producing them. A section's
+/// blocks are compressed independently (see <see cref="SectionBlock"/>), so a section's compression (EDGE alone
+/// was ~0.6 s of a 23.5M-object capture's write when one core deflated it while the other waited) is spread over
+/// every core. The queue holds at most one block per thread: the raw bytes in flight stay a few blocks,
+/// whatever the section's size.
 /// </summary>
-internal sealed class BlockDeflater : IDisposable
+internal sealed class BlockCompressor : IDisposable
 {
-    private readonly BlockingCollection<DeflateBlock> _queue;
+    private readonly BlockingCollection<SectionBlock> _queue;
     private readonly Thread[] _threads;
 
     /// <summary>
@@ -20,23 +20,23 @@ internal sealed class BlockDeflater : IDisposable
     /// </summary>
     public static int DefaultThreads => Math.Clamp(Environment.ProcessorCount, 1, 8);
 
-    public BlockDeflater(int threads)
+    public BlockCompressor(int threads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        _queue = new BlockingCollection<DeflateBlock>(boundedCapacity: threads);
+        _queue = new BlockingCollection<SectionBlock>(boundedCapacity: threads);
         _threads = new Thread[threads];
         for (int i = 0; i < threads; i++)
         {
             // Background: a writer abandoned by a crash must not keep the process alive.
-            _threads[i] = new Thread(Deflate) { IsBackground = true, Name = "heapsnap deflate" };
+            _threads[i] = new Thread(Compress) { IsBackground = true, Name = "heapsnap compress" };
             _threads[i].Start();
         }
     }
 
     /// <summary>Queues the block; waits while every thread is busy and the queue is full.</summary>
-    public void Submit(DeflateBlock block) => _queue.Add(block);
+    public void Submit(SectionBlock block) => _queue.Add(block);
 
-    private void Deflate()
+    private void Compress()
     {
         // A block records its own failure (the writer rethrows it), so the loop always drains the queue:
         // every block submitted completes, and no writer waits forever.
