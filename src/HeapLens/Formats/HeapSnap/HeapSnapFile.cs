@@ -63,7 +63,7 @@ public static class HeapSnapFile
         // thread produces the next ones, and each section is written as soon as its blocks are done.
         var sections = new List<(uint Tag, Action<SectionWriter> Write)>
         {
-            (SectionTag.Metadata, s => s.Write(JsonSerializer.SerializeToUtf8Bytes(snapshot.Metadata))),
+            (SectionTag.Metadata, s => s.Write(JsonSerializer.SerializeToUtf8Bytes(snapshot.Metadata, MetadataJson.Default.SnapshotMetadata))),
             (SectionTag.TypeNames, s => s.Write(EncodeStrings(snapshot.TypeNames))),
             (SectionTag.Addresses, s => WriteAddresses(s, snapshot)),
             (SectionTag.Sizes, s => s.Write<uint>(snapshot.Sizes)),
@@ -483,7 +483,7 @@ public static class HeapSnapFile
     {
         try
         {
-            var metadata = JsonSerializer.Deserialize<SnapshotMetadata>(bytes) ?? throw reader.Corrupt("empty metadata");
+            var metadata = JsonSerializer.Deserialize(bytes, MetadataJson.Default.SnapshotMetadata) ?? throw reader.Corrupt("empty metadata");
             return metadata with
             {
                 ProcessName = SafeText.Of(metadata.ProcessName ?? ""),
