@@ -46,7 +46,7 @@ internal static class HeapWalkReading
                 bool stopped = false;
                 onStopper?.Invoke(() =>
                 {
-                    stopped = true;
+                    Volatile.Write(ref stopped, true);
                     fast.Stop();
                 });
                 string? problem = null;
@@ -97,7 +97,7 @@ internal static class HeapWalkReading
                 bool stopped = false;
                 onStopper?.Invoke(() =>
                 {
-                    stopped = true;
+                    Volatile.Write(ref stopped, true);
                     source.StopProcessing();
                 });
                 string? problem = null;
