@@ -165,8 +165,22 @@ public sealed class PackedAddresses
         public string? Check(ReadOnlySpan<byte> bytes)
         {
             int count = _count, length = _length;
-            foreach (byte b in bytes)
+            while (!bytes.IsEmpty)
             {
+                if (length == 0)
+                {
+                    // Between differences: the one-byte ones (nearly all) are counted a vector at a time.
+                    int next = bytes.IndexOfAnyInRange((byte)0x80, (byte)0xFF);
+                    if (next < 0)
+                    {
+                        count += bytes.Length;
+                        break;
+                    }
+                    count += next;
+                    bytes = bytes[next..];
+                }
+                byte b = bytes[0];
+                bytes = bytes[1..];
                 if (b < 0x80)
                 {
                     if (length != 0)
