@@ -96,7 +96,7 @@ public sealed class PackedAddresses
         return difference;
     }
 
-    /// <summary>The stored differences in order, a span at a time: what the file's ADDR section holds, read without unpacking.</summary>
+    /// <summary>The stored differences in order, a span at a time (a version-1 file's ADDR section holds them as uint64s), read without unpacking.</summary>
     public DifferenceReader ReadDifferences() => new(this);
 
     /// <summary>Reads the differences from the first on; each <see cref="Read"/> continues where the last one ended.</summary>
