@@ -141,6 +141,7 @@ public sealed class HeapSnapRoundTripTests
         Assert.NotNull(packed.PackedAddressesIfPacked);
         HeapSnapFile.Write(plain, plainPath, codec);
         HeapSnapFile.Write(packed, packedPath, codec);
+        Assert.NotNull(packed.PackedAddressesIfPacked); // written without unpacking them
 
         byte[] file = File.ReadAllBytes(plainPath);
         Assert.Equal(file, File.ReadAllBytes(packedPath));
@@ -155,6 +156,7 @@ public sealed class HeapSnapRoundTripTests
             Assert.Equal([0x00, 0x7F, 0x80, 0x01], addr.AsSpan(0, 4).ToArray()); // 0, 127, 128 (once more, by hand)
 
         var read = HeapSnapFile.Read(packedPath);
+        Assert.NotNull(read.PackedAddressesIfPacked);
         // Read back, the addresses are packed again: written again, the same bytes.
         HeapSnapFile.Write(read, packedPath, codec);
         Assert.Equal(file, File.ReadAllBytes(packedPath));
