@@ -24,6 +24,9 @@ public sealed class PackedAddresses
     /// <summary>Bytes held (for memory accounting).</summary>
     public int PackedBytes => _bytes.Length;
 
+    /// <summary>The differences as stored: what a version-2 file's ADDR section holds, byte for byte.</summary>
+    internal ReadOnlySpan<byte> Bytes => _bytes;
+
     // Every CheckpointEvery-th address and where the next one's difference starts: one address costs
     // at most CheckpointEvery - 1 decoded differences, and the checkpoints 0.2 bytes per object.
     private const int CheckpointEvery = 64;
@@ -93,7 +96,7 @@ public sealed class PackedAddresses
         return difference;
     }
 
-    /// <summary>The stored differences in order, a span at a time: what the file's ADDR section holds, read without unpacking.</summary>
+    /// <summary>The stored differences in order, a span at a time (a version-1 file's ADDR section holds them as uint64s), read without unpacking.</summary>
     public DifferenceReader ReadDifferences() => new(this);
 
     /// <summary>Reads the differences from the first on; each <see cref="Read"/> continues where the last one ended.</summary>
@@ -116,6 +119,94 @@ public sealed class PackedAddresses
             _done += count;
             return count;
         }
+    }
+
+    /// <summary>The most bytes one difference takes: 64 bits in 7-bit groups.</summary>
+    internal const int MaxBytes = 10;
+
+    /// <summary>
+    /// Packs <paramref name="differences"/> into <paramref name="destination"/> (room for <see cref="MaxBytes"/> each
+    /// at worst) as LEB128, each in its shortest form; returns the bytes written. The one encoding: the same differences
+    /// always give the same bytes, whether packed in memory or on their way to a file.
+    /// </summary>
+    internal static int Encode(ReadOnlySpan<ulong> differences, Span<byte> destination)
+    {
+        int length = 0;
+        foreach (ulong difference in differences)
+        {
+            ulong rest = difference;
+            while (rest >= 0x80)
+            {
+                destination[length++] = (byte)(rest | 0x80);
+                rest >>= 7;
+            }
+            destination[length++] = (byte)rest;
+        }
+        return length;
+    }
+
+    /// <summary>
+    /// Checks packed differences from outside (a file's) a span at a time as they arrive, and counts them. Refused:
+    /// a difference of more than <see cref="MaxBytes"/> bytes, or of ten whose last is above 1 (over 64 bits); one
+    /// that ends in a zero byte after its first (longer than its shortest form: <see cref="Encode"/> never writes it,
+    /// and accepting it would let the same addresses come back as other bytes); and, at the end, one left unfinished.
+    /// </summary>
+    internal sealed class Checker
+    {
+        private int _count;
+        private int _length; // bytes of the difference not finished yet
+
+        /// <summary>The differences finished so far.</summary>
+        public int Count => _count;
+
+        /// <summary>Checks the next bytes; returns what is wrong (to follow "has"), or null.</summary>
+        // A load checks every object's byte once: optimized from the first call.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public string? Check(ReadOnlySpan<byte> bytes)
+        {
+            int count = _count, length = _length;
+            while (!bytes.IsEmpty)
+            {
+                if (length == 0)
+                {
+                    // Between differences: the one-byte ones (nearly all) are counted a vector at a time.
+                    int next = bytes.IndexOfAnyInRange((byte)0x80, (byte)0xFF);
+                    if (next < 0)
+                    {
+                        count += bytes.Length;
+                        break;
+                    }
+                    count += next;
+                    bytes = bytes[next..];
+                }
+                byte b = bytes[0];
+                bytes = bytes[1..];
+                if (b < 0x80)
+                {
+                    if (length != 0)
+                    {
+                        if (b == 0)
+                            return $"a difference longer than its shortest form (object {count})";
+                        if (length == MaxBytes - 1 && b > 1)
+                            return $"a difference over 64 bits (object {count})";
+                        length = 0;
+                    }
+                    count++;
+                }
+                else if (++length == MaxBytes)
+                {
+                    return $"a difference longer than {MaxBytes} bytes (object {count})";
+                }
+            }
+            (_count, _length) = (count, length);
+            return null;
+        }
+
+        /// <summary>What is wrong with the end of the bytes (a difference left unfinished), or null.</summary>
+        public string? CheckEnd() => _length == 0 ? null : $"an unfinished difference at its end (object {_count})";
+
+        /// <summary>The addresses of the bytes this checker passed, all of them (<see cref="CheckEnd"/> included).</summary>
+        public PackedAddresses Build(byte[] bytes) => new(bytes, _count);
     }
 
     public ulong[] Unpack()
@@ -148,22 +239,10 @@ public sealed class PackedAddresses
         public void AppendDifferences(ReadOnlySpan<ulong> differences)
         {
             // Room for a whole chunk at its worst (ten bytes a value) is checked once, not per value.
-            long worst = _bytes.Count + 10L * differences.Length;
+            long worst = _bytes.Count + (long)MaxBytes * differences.Length;
             if (worst > _bytes.Capacity)
                 _bytes.Grow((int)Math.Min(Array.MaxLength, Math.Max(worst, _bytes.Capacity * 3L / 2)));
-            Span<byte> room = _bytes.Unfilled;
-            int length = 0;
-            foreach (ulong difference in differences)
-            {
-                ulong rest = difference;
-                while (rest >= 0x80)
-                {
-                    room[length++] = (byte)(rest | 0x80);
-                    rest >>= 7;
-                }
-                room[length++] = (byte)rest;
-            }
-            _bytes.Commit(length);
+            _bytes.Commit(Encode(differences, _bytes.Unfilled));
             _count += differences.Length;
         }
 

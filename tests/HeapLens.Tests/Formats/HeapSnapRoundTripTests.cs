@@ -86,6 +86,98 @@ public sealed class HeapSnapRoundTripTests
         SnapshotAssert.SameHeap(written, HeapSnapFile.Read(path));
     }
 
+    /// <summary>
+    /// The random snapshot with differences at every length's edge first: 0, 127 (one byte), 128 (two), 2^63 - 1
+    /// (nine), 2^63 and ulong.MaxValue (ten: a step back by one), then a step back by 2^40 (ten bytes too).
+    /// </summary>
+    private static HeapSnapshot EdgeSnapshot(int seed, bool packed)
+    {
+        var plain = RandomSnapshot(seed);
+        var addresses = plain.Addresses;
+        ulong[] first = [0, 127, 128, long.MaxValue, 1UL << 63, ulong.MaxValue, unchecked(0UL - (1UL << 40))];
+        ulong previous = 0;
+        for (int i = 0; i < first.Length; i++)
+            addresses[i] = previous += first[i];
+        if (!packed)
+            return plain;
+        using var builder = new PackedAddresses.Builder(addresses.Length);
+        builder.AppendDifferences(Differences(addresses));
+        return new HeapSnapshot(plain.Metadata, plain.TypeNames, builder.Build(), plain.Sizes, plain.HugeSizes, plain.TypeIndex,
+            plain.EdgeStart, plain.EdgeTargets, plain.Roots);
+    }
+
+    private static ulong[] Differences(ulong[] addresses)
+    {
+        var differences = new ulong[addresses.Length];
+        for (int i = 0; i < addresses.Length; i++)
+            differences[i] = addresses[i] - (i == 0 ? 0 : addresses[i - 1]);
+        return differences;
+    }
+
+    /// <summary>LEB128 as the format describes it, written out here: 7 bits a byte, low group first, high bit on all but the last.</summary>
+    private static byte[] Leb128(ulong[] differences)
+    {
+        var bytes = new List<byte>();
+        foreach (ulong difference in differences)
+        {
+            ulong rest = difference;
+            for (; rest >= 0x80; rest >>= 7)
+                bytes.Add((byte)(rest & 0x7F | 0x80));
+            bytes.Add((byte)rest);
+        }
+        return [.. bytes];
+    }
+
+    [Theory]
+    [InlineData((uint)SectionCodec.Lz4Blocks)]
+    [InlineData((uint)SectionCodec.Deflate)]
+    public void Packed_and_plain_addresses_give_the_same_file_and_read_back(uint codecNumber)
+    {
+        var codec = (SectionCodec)codecNumber;
+        using var directory = new TempDirectory();
+        string plainPath = directory.File("plain.heapsnap"), packedPath = directory.File("packed.heapsnap");
+        var plain = EdgeSnapshot(seed: 31, packed: false);
+        var packed = EdgeSnapshot(seed: 31, packed: true);
+        Assert.NotNull(packed.PackedAddressesIfPacked);
+        HeapSnapFile.Write(plain, plainPath, codec);
+        HeapSnapFile.Write(packed, packedPath, codec);
+        Assert.NotNull(packed.PackedAddressesIfPacked); // written without unpacking them
+
+        byte[] file = File.ReadAllBytes(plainPath);
+        Assert.Equal(file, File.ReadAllBytes(packedPath));
+        byte[] addr = Hostile.SnapshotSections.Split(file).Single(s => s.Tag == "ADDR").Raw;
+        ulong[] differences = Differences(plain.Addresses);
+        // Version 2: the LEB128 differences; version 1: one uint64 each.
+        byte[] expected = codec == SectionCodec.Deflate
+            ? System.Runtime.InteropServices.MemoryMarshal.AsBytes(differences.AsSpan()).ToArray()
+            : Leb128(differences);
+        Assert.Equal(expected, addr);
+        if (codec == SectionCodec.Lz4Blocks)
+            Assert.Equal([0x00, 0x7F, 0x80, 0x01], addr.AsSpan(0, 4).ToArray()); // 0, 127, 128 (once more, by hand)
+
+        var read = HeapSnapFile.Read(packedPath);
+        Assert.NotNull(read.PackedAddressesIfPacked);
+        // Read back, the addresses are packed again: written again, the same bytes.
+        HeapSnapFile.Write(read, packedPath, codec);
+        Assert.Equal(file, File.ReadAllBytes(packedPath));
+        SnapshotAssert.SameHeap(plain, read);
+        SnapshotAssert.SameHeap(plain, packed);
+        Assert.Equal(253UL, read.AddressOf(5)); // 0 + 127 + 128 + (2^63 - 1) + 2^63 + (2^64 - 1), wrapping
+    }
+
+    [Fact]
+    public void A_version_1_file_of_a_version_2_snapshot_reads_back_the_same_heap()
+    {
+        // Version 1 (DEFLATE, uint64 differences) is still read: written from a snapshot a version-2 file gave.
+        using var directory = new TempDirectory();
+        string v2 = directory.File("v2.heapsnap"), v1 = directory.File("v1.heapsnap");
+        var written = EdgeSnapshot(seed: 37, packed: false);
+        HeapSnapFile.Write(written, v2);
+        HeapSnapFile.Write(HeapSnapFile.Read(v2), v1, SectionCodec.Deflate);
+        Assert.Equal(1, BitConverter.ToInt32(File.ReadAllBytes(v1), 8));
+        SnapshotAssert.SameHeap(written, HeapSnapFile.Read(v1));
+    }
+
     [Fact]
     public void A_version_2_file_s_edges_decode_with_another_lz4_reader_block_by_block()
     {

@@ -142,38 +142,61 @@ public sealed class HeapSnapLimitsTests : IDisposable
     public void A_section_whose_data_stops_short_of_its_claim_allocates_what_arrived()
     {
         // 1 MB of incompressible addresses that claim to be 64M objects (512 MB): DEFLATE could
-        // expand 1 MB that far, but the data is not there, and memory must follow the data.
+        // expand 1 MB that far, but the data is not there, and memory must follow the data. Version 2:
+        // random bytes below 128, each a well-formed one-byte difference; version 1: any random bytes.
         var random = new byte[1 << 20];
         new Random(7).NextBytes(random);
-        var (error, allocated) = ReadFails(SnapshotSections.WithSection("ADDR", random, claimedRawLength: 64L << 23));
-        Assert.Contains("ends early", error.Message);
-        Assert.True(allocated < 96 << 20, $"allocated {allocated:N0} bytes for 1 MB of data");
+        var (v1, allocatedV1) = ReadFails(SnapshotSections.WithSection("ADDR", random, claimedRawLength: 64L << 23, version: 1));
+        Assert.Contains("ends early", v1.Message);
+        Assert.True(allocatedV1 < 96 << 20, $"allocated {allocatedV1:N0} bytes for 1 MB of data");
+        for (int i = 0; i < random.Length; i++)
+            random[i] &= 0x7F;
+        var (v2, allocatedV2) = ReadFails(SnapshotSections.WithSection("ADDR", random, claimedRawLength: 64L << 23));
+        Assert.EndsWith(" is corrupt: section 'ADDR' ends early", v2.Message);
+        Assert.True(allocatedV2 < 16 << 20, $"allocated {allocatedV2:N0} bytes for 1 MB of data");
     }
 
     [Fact]
-    public void More_objects_than_the_format_holds_are_refused_with_the_limit()
+    public void More_objects_than_the_format_holds_are_refused_with_the_limit_in_version_1()
     {
         // The stored bytes could expand to the claim (17 MB x 1032 > 17 GB), so only the object
         // limit stands in the way; it is checked before a byte is decompressed.
         long claimed = ((long)HeapSnapshot.MaxObjects + 1) * sizeof(ulong);
         var junk = new byte[(int)(claimed / SectionReader.MaxDeflateRatio) + 1];
-        byte[] file = SnapshotSections.WithSection("ADDR", [], claimedRawLength: claimed);
+        byte[] file = SnapshotSections.WithSection("ADDR", [], claimedRawLength: claimed, version: 1);
         // Replace the empty ADDR payload by junk of the needed stored length (its checksum is never reached).
         file = ReplaceStoredPayload(file, "ADDR", junk);
         var (error, allocated) = ReadFails(file);
-        Assert.Contains($"HeapLens reads at most {HeapSnapshot.MaxObjects:N0}", error.Message);
+        Assert.EndsWith($" holds {HeapSnapshot.MaxObjects + 1L:N0} objects; HeapLens reads at most {HeapSnapshot.MaxObjects:N0}", error.Message);
         Assert.True(allocated < 64 << 20, $"allocated {allocated:N0} bytes");
     }
 
     [Fact]
-    public void Exactly_the_most_objects_the_format_holds_pass_the_limit()
+    public void Exactly_the_most_objects_the_format_holds_pass_the_limit_in_version_1()
     {
         // The limit lets the claim through; the junk standing for its stored bytes is then refused as DEFLATE.
         long claimed = (long)HeapSnapshot.MaxObjects * sizeof(ulong);
         var junk = new byte[(int)(claimed / SectionReader.MaxDeflateRatio) + 1]; // zeros: a stored block whose length check fails
-        byte[] file = ReplaceStoredPayload(SnapshotSections.WithSection("ADDR", [], claimedRawLength: claimed), "ADDR", junk);
+        byte[] file = ReplaceStoredPayload(SnapshotSections.WithSection("ADDR", [], claimedRawLength: claimed, version: 1), "ADDR", junk);
         var (error, allocated) = ReadFails(file);
         Assert.EndsWith(" is corrupt: section 'ADDR' does not decompress", error.Message);
+        Assert.True(allocated < 64 << 20, $"allocated {allocated:N0} bytes");
+    }
+
+    /// <summary>
+    /// Version 2: the packed addresses are one byte array, so ADDR holds at most Array.MaxLength bytes, checked
+    /// before a byte is decompressed (the object limit is counted as the differences arrive: PackedAddressSectionTests).
+    /// </summary>
+    [Theory]
+    [InlineData(0, " is corrupt: section 'ADDR' does not decompress")] // passes the limit; the junk is then refused
+    [InlineData(1, " holds 2,147,483,592 bytes of packed addresses; HeapLens reads at most 2,147,483,591")]
+    public void Packed_addresses_of_more_bytes_than_an_array_holds_are_refused_with_the_limit(int beyond, string reason)
+    {
+        long claimed = (long)Array.MaxLength + beyond;
+        var junk = new byte[(int)(claimed / SectionReader.MaxDeflateRatio) + 1];
+        byte[] file = ReplaceStoredPayload(SnapshotSections.WithSection("ADDR", [], claimedRawLength: claimed), "ADDR", junk);
+        var (error, allocated) = ReadFails(file);
+        Assert.EndsWith(reason, error.Message);
         Assert.True(allocated < 64 << 20, $"allocated {allocated:N0} bytes");
     }
 

@@ -145,8 +145,8 @@ public sealed class HeapSnapRefusalTests : IDisposable
                 _ => s,
             })), "section 'EDGE' comes before the reference counts");
         data.Add("EDGE one short", With("EDGE", Ints(1, 1, 1, 4)), "section 'EDGE' disagrees with the reference counts");
-        // A second ADDR after the others replaces the 6 addresses by 5: the arrays no longer agree.
-        var secondAddresses = new CraftedSection("ADDR", new byte[5 * 8]);
+        // A second ADDR after the others replaces the 6 addresses by 5 (five differences of 0, a byte each): the arrays no longer agree.
+        var secondAddresses = new CraftedSection("ADDR", new byte[5]);
         data.Add("two ADDR", SnapshotSections.Join([.. sections.SkipLast(1), secondAddresses, sections[^1]]),
             "node and edge arrays disagree in length");
         // A second ADDR of 5 objects after SIZE, the sections after it agreeing with it: only SIZE disagrees.
@@ -183,9 +183,24 @@ public sealed class HeapSnapRefusalTests : IDisposable
         data.Add("metadata cut", With("META", "{\"ProcessId\":"u8.ToArray()), "unreadable metadata");
         // A count of 2 fits the 2 bytes left, but the first string claims 5 bytes.
         data.Add("string cut", With("TYPE", [.. Ints(2), 5, (byte)'a']), "a section's contents do not parse");
-        data.Add("ADDR of 49 bytes", With("ADDR", new byte[49]), "section 'ADDR' has 1 unexpected bytes");
+        // Version 1: one uint64 per object.
+        data.Add("v1 ADDR of 49 bytes", SnapshotSections.WithSection("ADDR", new byte[49], version: 1), "section 'ADDR' has 1 unexpected bytes");
+        data.Add("v1 ADDR of 5 objects", SnapshotSections.WithSection("ADDR", new byte[5 * 8], version: 1),
+            "section 'SIZE' disagrees with the addresses on the number of objects");
+        // Version 2: LEB128 differences, one per object (the small snapshot's six take a byte each).
+        data.Add("ADDR of 7 objects", With("ADDR", new byte[7]), "section 'SIZE' disagrees with the addresses on the number of objects");
+        data.Add("ADDR of 5 objects", With("ADDR", new byte[5]), "section 'SIZE' disagrees with the addresses on the number of objects");
+        data.Add("ADDR of 11 bytes", With("ADDR", [0, 0, .. Continued(10), 1]), "section 'ADDR' has a difference longer than 10 bytes (object 2)");
+        data.Add("ADDR over 64 bits", With("ADDR", [0, .. Continued(9), 2, 0, 0, 0, 0]), "section 'ADDR' has a difference over 64 bits (object 1)");
+        data.Add("ADDR with 0x7F after 9", With("ADDR", [0, .. Continued(9), 0x7F, 0, 0, 0, 0]), "section 'ADDR' has a difference over 64 bits (object 1)");
+        data.Add("ADDR not shortest", With("ADDR", [0, 0, 0, 0x80, 0, 0, 0]), "section 'ADDR' has a difference longer than its shortest form (object 3)");
+        data.Add("ADDR unfinished", With("ADDR", [0, 0, 0, 0, 0, 0x80]), "section 'ADDR' has an unfinished difference at its end (object 5)");
+        data.Add("ADDR unfinished after 6", With("ADDR", [0, 0, 0, 0, 0, 0, 0xFF]), "section 'ADDR' has an unfinished difference at its end (object 6)");
         return data;
     }
+
+    /// <summary><paramref name="count"/> bytes with the high bit set: a difference's groups that more follow.</summary>
+    private static byte[] Continued(int count) => Enumerable.Repeat((byte)0x80, count).ToArray();
 
     [Fact]
     public void A_file_that_ends_where_a_section_header_should_be_is_truncated()

@@ -242,6 +242,44 @@ public sealed class SectionReaderTests
         reader.Finish();
     }
 
+    /// <summary>A check given to ReadArray sees every value once, in order, in chunks of 1 MB at most, whether the array was allocated at once or grew.</summary>
+    [Theory]
+    [InlineData(3_000_000, false)] // a 7-byte pattern deflates far below 1/32: the room grows from 64 KB
+    [InlineData(3_000_000, true)]  // padded to 1 MB stored: 32 MB plausible, allocated at once
+    [InlineData(0, false)]
+    public void A_check_sees_every_value_once_as_it_arrives(int count, bool padded)
+    {
+        byte[] raw = Bytes(count);
+        var reader = Open(CraftedSizeSection(Deflated(raw, padding: padded ? 1 << 20 : 0), raw.Length), out _);
+        var seen = new List<byte>();
+        int chunks = 0;
+        var read = reader.ReadArray<byte>(raw.Length, arrived =>
+        {
+            Assert.InRange(arrived.Length, 1, 1 << 20);
+            seen.AddRange(arrived.ToArray());
+            chunks++;
+        });
+        reader.Finish();
+        Assert.Equal(raw, read);
+        Assert.Equal(raw, seen);
+        Assert.True(chunks >= count / (1 << 20), $"{chunks} chunks");
+    }
+
+    [Fact]
+    public void A_check_that_throws_ends_the_read_where_it_stands()
+    {
+        byte[] raw = Bytes(3 << 20);
+        var reader = Open(CraftedSizeSection(Deflated(raw), raw.Length), out _);
+        int chunks = 0;
+        var error = Assert.Throws<HeapLensException>(() => reader.ReadArray<byte>(raw.Length, _ =>
+        {
+            if (++chunks == 2)
+                throw new HeapLensException("refused");
+        }));
+        Assert.Equal("refused", error.Message);
+        Assert.Equal(2, chunks);
+    }
+
     [Fact]
     public void Stored_bytes_after_the_deflate_end_are_checksummed_and_skipped()
     {

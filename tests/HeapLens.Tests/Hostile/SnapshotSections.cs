@@ -19,6 +19,7 @@ internal sealed record CraftedSection(string Tag, byte[] Raw)
 /// Takes real .heapsnap files apart into sections (either codec) and puts crafted ones together, with valid
 /// checksums, so that a test reaches the reader's checks past the checksum. Crafted files are version 2 with
 /// DEFLATE sections, which version 2 allows: DEFLATE lets a test claim any raw length over junk stored bytes.
+/// Version 1 files, whose ADDR holds uint64 differences, are crafted from a version-1 file's sections.
 /// </summary>
 internal static class SnapshotSections
 {
@@ -50,11 +51,12 @@ internal static class SnapshotSections
         return snapshot;
     }
 
-    public static byte[] SmallFile(HeapSnapshot? snapshot = null)
+    /// <param name="version">1 writes DEFLATE sections and ADDR as uint64 differences, as HeapLens wrote before version 2.</param>
+    public static byte[] SmallFile(HeapSnapshot? snapshot = null, int version = HeapSnapFile.Version)
     {
         using var directory = new Infrastructure.TempDirectory();
         string path = directory.File("small.heapsnap");
-        HeapSnapFile.Write(snapshot ?? Small(), path);
+        HeapSnapFile.Write(snapshot ?? Small(), path, version == 1 ? SectionCodec.Deflate : SectionCodec.Lz4Blocks);
         return File.ReadAllBytes(path);
     }
 
@@ -106,11 +108,12 @@ internal static class SnapshotSections
         return raw.ToArray();
     }
 
-    public static byte[] Join(IEnumerable<CraftedSection> sections)
+    /// <param name="version">The version the file claims: ADDR's layout depends on it (uint64 differences in version 1, LEB128 in 2).</param>
+    public static byte[] Join(IEnumerable<CraftedSection> sections, int version = HeapSnapFile.Version)
     {
         using var file = new MemoryStream();
         file.Write("HEAPSNAP"u8);
-        file.Write(BitConverter.GetBytes(HeapSnapFile.Version));
+        file.Write(BitConverter.GetBytes(version));
         file.Write(new byte[4]);
         foreach (var section in sections)
         {
@@ -135,8 +138,9 @@ internal static class SnapshotSections
     }
 
     /// <summary>A real small snapshot with one section's payload replaced.</summary>
-    public static byte[] WithSection(string tag, byte[] raw, long? claimedRawLength = null) =>
-        Join(Split(SmallFile()).Select(s => s.Tag == tag ? new CraftedSection(tag, raw) { ClaimedRawLength = claimedRawLength } : s));
+    public static byte[] WithSection(string tag, byte[] raw, long? claimedRawLength = null, int version = HeapSnapFile.Version) =>
+        Join(Split(SmallFile(version: version)).Select(s => s.Tag == tag ? new CraftedSection(tag, raw) { ClaimedRawLength = claimedRawLength } : s),
+            version);
 
     /// <summary>BinaryWriter's encoding of a list of strings with a chosen count.</summary>
     public static byte[] Strings(int count, params string[] strings)

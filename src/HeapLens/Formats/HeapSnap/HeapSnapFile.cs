@@ -65,7 +65,7 @@ public static class HeapSnapFile
         {
             (SectionTag.Metadata, s => s.Write(JsonSerializer.SerializeToUtf8Bytes(snapshot.Metadata, MetadataJson.Default.SnapshotMetadata))),
             (SectionTag.TypeNames, s => s.Write(EncodeStrings(snapshot.TypeNames))),
-            (SectionTag.Addresses, s => WriteAddresses(s, snapshot)),
+            (SectionTag.Addresses, s => WriteAddresses(s, snapshot, codec)),
             (SectionTag.Sizes, s => s.Write<uint>(snapshot.Sizes)),
             (SectionTag.HugeSizes, s => s.Write(EncodeHugeSizes(snapshot.HugeSizes))),
             (SectionTag.TypeIndex, s => s.Write<int>(snapshot.TypeIndex)),
@@ -154,7 +154,9 @@ public static class HeapSnapFile
             else if (section.Tag == SectionTag.TypeNames)
                 typeNames = DecodeStrings(reader.ReadRemaining(), reader);
             else if (section.Tag == SectionTag.Addresses)
-                addresses = ReadPackedAddresses(reader, ObjectCount(reader, section));
+                addresses = reader.Version == 1
+                    ? ReadPackedAddresses(reader, ObjectCount(reader, section))
+                    : ReadPackedDifferences(reader, section, HeapSnapshot.MaxObjects);
             else if (section.Tag == SectionTag.Sizes)
                 sizes = reader.ReadArray<uint>(NodeValues(reader, section, addresses, sizeof(uint)));
             else if (section.Tag == SectionTag.HugeSizes)
@@ -190,7 +192,7 @@ public static class HeapSnapFile
     }
 
     /// <summary>
-    /// The object count ADDR declares, refused beyond what HeapLens can hold; never negative, as
+    /// The object count a version-1 ADDR declares, refused beyond what HeapLens can hold; never negative, as
     /// <see cref="SectionReader.Next"/> refuses a negative raw length.
     /// </summary>
     private static int ObjectCount(SectionReader reader, SectionReader.Header section)
@@ -267,43 +269,68 @@ public static class HeapSnapFile
     }
 
     /// <summary>
-    /// Packed addresses (a capture's, a loaded file's) already are the section's differences: copied out a chunk at a
-    /// time, never unpacked. The chunks are the same as <see cref="WriteDeltas"/>'s, so the bytes are the same either way.
+    /// Version 2 stores the addresses as they are held in memory, LEB128 differences (<see cref="PackedAddresses"/>):
+    /// packed addresses (a capture's, a loaded file's) are written as they are, plain ones packed a chunk at a time on
+    /// their way, in the one encoding, so the same addresses give the same bytes either way. Version 1 stores one
+    /// uint64 difference per object: packed addresses are decoded a chunk at a time, never unpacked whole.
     /// </summary>
-    private static void WriteAddresses(SectionWriter section, HeapSnapshot snapshot)
+    private static void WriteAddresses(SectionWriter section, HeapSnapshot snapshot, SectionCodec codec)
     {
-        if (snapshot.PackedAddressesIfPacked is not { } packed)
+        var packed = snapshot.PackedAddressesIfPacked;
+        if (codec != SectionCodec.Deflate)
         {
-            WriteDeltas(section, snapshot.Addresses);
+            if (packed is not null)
+            {
+                section.Write(packed.Bytes);
+                return;
+            }
+            var bytes = new byte[ChunkValues * PackedAddresses.MaxBytes];
+            long written = 0;
+            WriteDifferences(snapshot.Addresses, chunk =>
+            {
+                int length = PackedAddresses.Encode(chunk, bytes);
+                // What the reader holds in one array; only plain addresses far apart get there (packed ones are one array already).
+                if ((written += length) > Array.MaxLength)
+                    throw new HeapLensException($"the snapshot's addresses take more than {Array.MaxLength:N0} bytes packed; a .heapsnap holds at most {Array.MaxLength:N0}");
+                section.Write(bytes.AsSpan(0, length));
+            });
             return;
         }
-        var chunk = new ulong[ChunkValues];
+        if (packed is null)
+        {
+            WriteDifferences(snapshot.Addresses, chunk => section.Write(chunk));
+            return;
+        }
+        var values = new ulong[ChunkValues];
         var differences = packed.ReadDifferences();
         int read;
-        while ((read = differences.Read(chunk)) > 0)
-            section.Write<ulong>(chunk.AsSpan(0, read));
+        while ((read = differences.Read(values)) > 0)
+            section.Write<ulong>(values.AsSpan(0, read));
     }
 
-    // Addresses are nearly sorted, so their deltas are small numbers that compress well.
-    private static void WriteDeltas(SectionWriter section, ulong[] values)
+    /// <summary>
+    /// The addresses' differences (the first from 0), a chunk at a time. Addresses are nearly sorted (heap-walk order),
+    /// so their differences are small numbers, that pack and compress well.
+    /// </summary>
+    private static void WriteDifferences(ulong[] addresses, Action<ReadOnlySpan<ulong>> write)
     {
         var chunk = new ulong[ChunkValues];
         ulong previous = 0;
-        for (int start = 0; start < values.Length; start += ChunkValues)
+        for (int start = 0; start < addresses.Length; start += ChunkValues)
         {
-            int count = Math.Min(ChunkValues, values.Length - start);
+            int count = Math.Min(ChunkValues, addresses.Length - start);
             for (int i = 0; i < count; i++)
             {
-                ulong value = values[start + i];
+                ulong value = addresses[start + i];
                 chunk[i] = value - previous;
                 previous = value;
             }
-            section.Write<ulong>(chunk.AsSpan(0, count));
+            write(chunk.AsSpan(0, count));
         }
     }
 
     /// <summary>
-    /// The addresses stay packed in memory (most reports never need them): the stored differences
+    /// Version 1: the addresses stay packed in memory (most reports never need them): the stored differences
     /// are read a chunk at a time and packed, never as a whole array of 8 bytes per object.
     /// </summary>
     /// <param name="count">From <see cref="ObjectCount"/>: 0 to <see cref="HeapSnapshot.MaxObjects"/>.</param>
@@ -318,6 +345,30 @@ public static class HeapSnapFile
             packed.AppendDifferences(part);
         }
         return packed.Build();
+    }
+
+    /// <summary>
+    /// Version 2: the section's bytes are the packed addresses themselves, read into their array as they arrive (its
+    /// room growing with the data, not the header's claim) and checked a chunk at a time, objects counted as they go.
+    /// </summary>
+    /// <param name="maxObjects">The most objects read (<see cref="HeapSnapshot.MaxObjects"/>; smaller in tests).</param>
+    internal static PackedAddresses ReadPackedDifferences(SectionReader reader, SectionReader.Header section, int maxObjects)
+    {
+        // The packed bytes are one array: the object limit is not the only one (differences of several bytes).
+        if (section.RawLength > Array.MaxLength)
+            throw new HeapLensException(
+                $"{reader.Path} holds {section.RawLength:N0} bytes of packed addresses; HeapLens reads at most {Array.MaxLength:N0}");
+        var checker = new PackedAddresses.Checker();
+        byte[] bytes = reader.ReadArray<byte>(section.RawLength, arrived =>
+        {
+            if (checker.Check(arrived) is { } wrong)
+                throw reader.Corrupt($"section '{section.Name}' has {wrong}");
+            if (checker.Count > maxObjects)
+                throw new HeapLensException($"{reader.Path} holds more than {maxObjects:N0} objects; HeapLens reads at most {maxObjects:N0}");
+        });
+        if (checker.CheckEnd() is { } unfinished)
+            throw reader.Corrupt($"section '{section.Name}' has {unfinished}");
+        return checker.Build(bytes);
     }
 
     private static void WriteEdgeCounts(SectionWriter section, int[] edgeStart)

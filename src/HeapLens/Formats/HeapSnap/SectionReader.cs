@@ -102,11 +102,20 @@ internal sealed class SectionReader(Stream file, string path, int version = Heap
     }
 
     /// <summary>Reads values in chunks: a span of 2 GB or more cannot be seen as one span of bytes.</summary>
-    public void Read<T>(Span<T> destination) where T : unmanaged
+    public void Read<T>(Span<T> destination) where T : unmanaged => Read(destination, arrived: null);
+
+    /// <summary>What a checked read decompresses before it hands the values over: small enough to be checked while in the cache.</summary>
+    private const int CheckedChunkBytes = 1 << 20;
+
+    private void Read<T>(Span<T> destination, Action<ReadOnlySpan<T>>? arrived) where T : unmanaged
     {
-        int chunk = ChunkBytes / Unsafe.SizeOf<T>();
+        int chunk = (arrived is null ? ChunkBytes : CheckedChunkBytes) / Unsafe.SizeOf<T>();
         for (int at = 0; at < destination.Length; at += chunk)
-            Read(MemoryMarshal.AsBytes(destination.Slice(at, Math.Min(chunk, destination.Length - at))));
+        {
+            var part = destination.Slice(at, Math.Min(chunk, destination.Length - at));
+            Read(MemoryMarshal.AsBytes(part));
+            arrived?.Invoke(part);
+        }
     }
 
     /// <summary>
@@ -115,7 +124,8 @@ internal sealed class SectionReader(Stream file, string path, int version = Heap
     /// follows the data, not the header. It grows in native memory (see <see cref="NativeGrowthBuffer{T}"/>):
     /// the managed array is allocated once, at its final size, and nothing is left for the GC.
     /// </summary>
-    public T[] ReadArray<T>(long count) where T : unmanaged
+    /// <param name="arrived">Given the values a chunk at a time as they arrive, in order, to check them (it throws to refuse).</param>
+    public T[] ReadArray<T>(long count, Action<ReadOnlySpan<T>>? arrived = null) where T : unmanaged
     {
         int size = Unsafe.SizeOf<T>();
         long left = _current.RawLength - _rawRead;
@@ -125,14 +135,14 @@ internal sealed class SectionReader(Stream file, string path, int version = Heap
         if (count <= trusted)
         {
             var values = GC.AllocateUninitializedArray<T>((int)count);
-            Read<T>(values);
+            Read<T>(values, arrived);
             return values;
         }
         using var growing = new NativeGrowthBuffer<T>((int)trusted);
         while (true)
         {
             var room = growing.Unfilled;
-            Read(room);
+            Read(room, arrived);
             growing.Commit(room.Length);
             if (growing.Count == count)
                 return growing.ToArray();
@@ -167,6 +177,9 @@ internal sealed class SectionReader(Stream file, string path, int version = Heap
     }
 
     public string Path => path;
+
+    /// <summary>The file's format version (the layout of some sections depends on it).</summary>
+    public int Version => version;
 
     internal HeapLensException Corrupt(string what) => new($"{path} is corrupt: {what}");
 
