@@ -43,7 +43,7 @@ internal static class SnapshotCommand
         };
         var timings = new Option<bool>("--timings")
         {
-            Description = "Debug: print on stderr when each stage of the capture begins, with wall and CPU time.",
+            Description = "Debug: print on stderr when each stage of the capture begins, with wall and CPU time and the time of day (UTC).",
             Hidden = true,
         };
         var streamDuringPause = new Option<bool>("--stream-during-pause")
