@@ -229,7 +229,8 @@ public sealed class PackedAddresses
     /// </summary>
     public sealed class Builder(int expectedCount) : IDisposable
     {
-        private readonly NativeGrowthBuffer<byte> _bytes = new(Math.Max(16, expectedCount + expectedCount / 4));
+        // A quarter more than a byte an object, in long: beyond ~1.7 billion objects the int sum would wrap.
+        private readonly NativeGrowthBuffer<byte> _bytes = new((int)Math.Clamp(expectedCount + expectedCount / 4L, 16, Array.MaxLength));
         private int _count;
 
         /// <summary>Addresses appended so far.</summary>
