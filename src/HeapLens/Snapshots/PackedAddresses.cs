@@ -1,3 +1,4 @@
+using System.Numerics;
 using HeapLens.DataStructures;
 
 namespace HeapLens.Snapshots;
@@ -227,24 +228,43 @@ public sealed class PackedAddresses
     /// Packs addresses as they come, in chunks of consecutive differences. The bytes grow in native
     /// memory and become one exact array at the end (no grown copies left behind for the GC).
     /// </summary>
-    public sealed class Builder(int expectedCount) : IDisposable
+    /// <param name="expectedCount">How many addresses to make room for at first.</param>
+    /// <param name="maxBytes">The most bytes the packed addresses may take: by default one array's (smaller in tests).</param>
+    public sealed class Builder(int expectedCount, int? maxBytes = null) : IDisposable
     {
+        private readonly int _maxBytes = maxBytes ?? Array.MaxLength;
         // A quarter more than a byte an object, in long: beyond ~1.7 billion objects the int sum would wrap.
-        private readonly NativeGrowthBuffer<byte> _bytes = new((int)Math.Clamp(expectedCount + expectedCount / 4L, 16, Array.MaxLength));
+        private readonly NativeGrowthBuffer<byte> _bytes = new((int)Math.Clamp(expectedCount + expectedCount / 4L, 16, maxBytes ?? Array.MaxLength));
         private int _count;
 
         /// <summary>Addresses appended so far.</summary>
         public int Count => _count;
 
         /// <summary>Appends the next addresses, each given as its difference from the one before (the first from 0).</summary>
+        /// <exception cref="HeapLensException">The packed addresses would take more than one array holds.</exception>
         public void AppendDifferences(ReadOnlySpan<ulong> differences)
         {
-            // Room for a whole chunk at its worst (ten bytes a value) is checked once, not per value.
+            // Room for a whole chunk at its worst (ten bytes a value) is checked once, not per value; only near the
+            // limit is the chunk's exact length counted, and a heap whose addresses do not fit refused in words.
             long worst = _bytes.Count + (long)MaxBytes * differences.Length;
             if (worst > _bytes.Capacity)
-                _bytes.Grow((int)Math.Min(Array.MaxLength, Math.Max(worst, _bytes.Capacity * 3L / 2)));
+            {
+                long needed = worst <= _maxBytes ? worst : _bytes.Count + EncodedLength(differences);
+                if (needed > _maxBytes)
+                    throw new HeapLensException(
+                        $"the heap's object addresses take more than {_maxBytes:N0} bytes packed, more than HeapLens holds ({_count:N0} objects so far)");
+                _bytes.Grow((int)Math.Min(_maxBytes, Math.Max(needed, _bytes.Capacity * 3L / 2)));
+            }
             _bytes.Commit(Encode(differences, _bytes.Unfilled));
             _count += differences.Length;
+        }
+
+        private static long EncodedLength(ReadOnlySpan<ulong> differences)
+        {
+            long length = 0;
+            foreach (ulong difference in differences)
+                length += BitOperations.Log2(difference | 1) / 7 + 1;
+            return length;
         }
 
         public PackedAddresses Build() => new(_bytes.ToArray(), _count);

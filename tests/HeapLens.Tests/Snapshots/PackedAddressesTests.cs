@@ -86,4 +86,43 @@ public class PackedAddressesTests
         Assert.Equal(addresses, packed.Unpack());
         Assert.True(packed.PackedBytes < addresses.Length + 16, $"{packed.PackedBytes} bytes");
     }
+
+    [Fact]
+    public void Addresses_that_fill_the_byte_limit_exactly_are_kept()
+    {
+        // 100 bytes: 40 differences of 2 bytes (128) and 20 of 1, in chunks larger than the limit's worst case allows.
+        using var builder = new PackedAddresses.Builder(4, maxBytes: 100);
+        builder.AppendDifferences(Enumerable.Repeat(128UL, 40).ToArray());
+        builder.AppendDifferences(Enumerable.Repeat(1UL, 20).ToArray());
+
+        var packed = builder.Build();
+
+        Assert.Equal(60, packed.Count);
+        Assert.Equal(128UL * 40 + 20, packed.At(59));
+    }
+
+    [Theory]
+    [InlineData(128UL, 51)] // 102 bytes in one chunk
+    [InlineData(1UL, 101)]
+    [InlineData(ulong.MaxValue, 11)] // 110 bytes
+    public void Addresses_past_the_byte_limit_are_refused_in_words(ulong difference, int count)
+    {
+        using var builder = new PackedAddresses.Builder(4, maxBytes: 100);
+
+        var error = Assert.Throws<HeapLensException>(() => builder.AppendDifferences(Enumerable.Repeat(difference, count).ToArray()));
+
+        Assert.Equal("the heap's object addresses take more than 100 bytes packed, more than HeapLens holds (0 objects so far)", error.Message);
+    }
+
+    [Fact]
+    public void The_byte_limit_counts_what_is_already_packed()
+    {
+        using var builder = new PackedAddresses.Builder(4, maxBytes: 100);
+        builder.AppendDifferences(Enumerable.Repeat(1UL, 99).ToArray());
+        builder.AppendDifferences([127UL]);
+
+        var error = Assert.Throws<HeapLensException>(() => builder.AppendDifferences([128UL]));
+
+        Assert.Contains("(100 objects so far)", error.Message);
+    }
 }
