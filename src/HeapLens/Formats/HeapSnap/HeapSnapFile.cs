@@ -54,10 +54,12 @@ public static class HeapSnapFile
         // The reader's limits, checked before a byte is written: never a file HeapLens cannot read back.
         if (snapshot.NodeCount > HeapSnapshot.MaxObjects)
             throw new HeapLensException($"the snapshot holds {snapshot.NodeCount:N0} objects; a .heapsnap holds at most {HeapSnapshot.MaxObjects:N0}");
+        // DEFLATE is version 1's codec, and version 1 is what it writes; the layout of ADDR follows the version.
+        int version = codec == SectionCodec.Deflate ? 1 : Version;
         file.Write(Magic);
-        Span<byte> version = stackalloc byte[8];
-        BitConverter.TryWriteBytes(version, codec == SectionCodec.Deflate ? 1 : Version);
-        file.Write(version); // version, then 4 reserved bytes
+        Span<byte> versionBytes = stackalloc byte[8];
+        BitConverter.TryWriteBytes(versionBytes, version);
+        file.Write(versionBytes); // version, then 4 reserved bytes
 
         // Compressing is the slow part of writing: each section's blocks are compressed on every core while this
         // thread produces the next ones, and each section is written as soon as its blocks are done.
@@ -65,7 +67,7 @@ public static class HeapSnapFile
         {
             (SectionTag.Metadata, s => s.Write(JsonSerializer.SerializeToUtf8Bytes(snapshot.Metadata, MetadataJson.Default.SnapshotMetadata))),
             (SectionTag.TypeNames, s => s.Write(EncodeStrings(snapshot.TypeNames))),
-            (SectionTag.Addresses, s => WriteAddresses(s, snapshot, codec)),
+            (SectionTag.Addresses, s => WriteAddresses(s, snapshot, version)),
             (SectionTag.Sizes, s => s.Write<uint>(snapshot.Sizes)),
             (SectionTag.HugeSizes, s => s.Write(EncodeHugeSizes(snapshot.HugeSizes))),
             (SectionTag.TypeIndex, s => s.Write<int>(snapshot.TypeIndex)),
@@ -274,10 +276,10 @@ public static class HeapSnapFile
     /// their way, in the one encoding, so the same addresses give the same bytes either way. Version 1 stores one
     /// uint64 difference per object: packed addresses are decoded a chunk at a time, never unpacked whole.
     /// </summary>
-    private static void WriteAddresses(SectionWriter section, HeapSnapshot snapshot, SectionCodec codec)
+    private static void WriteAddresses(SectionWriter section, HeapSnapshot snapshot, int version)
     {
         var packed = snapshot.PackedAddressesIfPacked;
-        if (codec != SectionCodec.Deflate)
+        if (version >= 2)
         {
             if (packed is not null)
             {

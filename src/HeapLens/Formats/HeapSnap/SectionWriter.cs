@@ -7,7 +7,7 @@ using System.Runtime.InteropServices;
 namespace HeapLens.Formats.HeapSnap;
 
 /// <summary>
-/// Writes one section: a 36-byte header (tag, codec, raw length, stored length, XxHash64 of the stored
+/// Writes one section: a 32-byte header (tag, codec, raw length, stored length, XxHash64 of the stored
 /// bytes) and the compressed payload. The payload is cut into blocks of raw bytes as it comes, compressed by a
 /// <see cref="BlockCompressor"/>'s threads (or on this thread without one) with the section's codec (LZ4 blocks,
 /// or one DEFLATE stream for a version-1 file, see <see cref="SectionBlock"/>); the section is written to its destination by <see cref="Finish"/>, header first, so the destination need not
